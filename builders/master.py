@@ -1,0 +1,201 @@
+"""The coordinator's master workbook, regenerated from the ledger every time.
+
+Sheets: ``Pairs`` (status, last return, sessions logged), ``Submissions`` (every file received
+and what became of it), ``Data quality`` (every finding, located), ``Indicators`` (computed
+values with numerator and denominator). Every figure is written as a value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from xlsxwriter.worksheet import Worksheet
+
+from builders.xlsx import Book, strict, write_atomic
+from toolkit.framework import Framework
+from toolkit.indicators import IndicatorInputs, compute_indicators
+from toolkit.ledger import Ledger, now_iso
+from toolkit.programme import Programme, ProgrammeFolder
+
+
+@dataclass(frozen=True)
+class MasterResult:
+    """Where the master workbook was written and what it holds."""
+
+    path: Path
+    size_bytes: int
+    pairs: int
+    submissions: int
+    findings: int
+    indicators: pd.DataFrame
+
+
+def write_master(
+    folder: ProgrammeFolder,
+    ledger: Ledger,
+    programme: Programme,
+    framework: Framework,
+    *,
+    as_of: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> MasterResult:
+    """Regenerate ``master.xlsx`` from the ledger, replacing the old one atomically."""
+    moment = now or dt.datetime.now(dt.timezone.utc)
+    as_of = as_of or moment.date()
+    pairs = ledger.pairs()
+    values = ledger.current_values()
+    submissions = ledger.submissions()
+    findings = ledger.findings()
+    people = ledger.people()
+    indicators = compute_indicators(
+        IndicatorInputs(
+            pairs=pairs,
+            values=values,
+            submissions=submissions,
+            cycle_start=programme.cycle.start_date,
+            cycle_months=programme.cycle.months,
+            as_of=as_of,
+            framework=framework,
+        )
+    )
+    latest = {pid: rev for pid, rev, _, _ in ledger.revisions()}
+    pair_rows = []
+    for p in pairs:
+        mine = [s for s in submissions if s.pair_id == p.pair_id and s.status == "accepted"]
+        pv = values.get(p.pair_id, {})
+        sessions = sum(
+            1 for (tool, _, field), v in pv.items()
+            if tool == "sessions" and field == "session_date" and v
+        )  # fmt: skip
+        signed = all(
+            pv.get(("agreement", "", f))
+            for f in (
+                "mentor_signature",
+                "mentor_signed_on",
+                "mentee_signature",
+                "mentee_signed_on",
+            )
+        )
+        mentor, mentee = people.get(p.mentor_id, {}), people.get(p.mentee_id, {})
+        pair_rows.append(
+            [
+                p.pair_id, p.status, mentor.get("name", p.mentor_id), p.mentor_id,
+                mentee.get("name", p.mentee_id), p.mentee_id, mentee.get("country", ""),
+                p.language, latest.get(p.pair_id, 0), len(mine),
+                mine[-1].received_at if mine else "", sessions, "yes" if signed else "no",
+            ]
+        )  # fmt: skip
+    title = f"{programme.programme.name} — master workbook"
+    subtitle = (
+        f"Programme {programme.programme.id}, cohort {programme.programme.cohort}. "
+        f"Figures as of {as_of.isoformat()}; regenerated {now_iso(moment)} from the ledger."
+    )
+    data = strict(
+        lambda: _render(title, subtitle, moment, pair_rows, submissions, findings, indicators),
+        "the master workbook",
+    )
+    write_atomic(folder.master, data)
+    return MasterResult(
+        folder.master, len(data), len(pairs), len(submissions), len(findings), indicators
+    )
+
+
+def _render(
+    title: str,
+    subtitle: str,
+    moment: dt.datetime,
+    pair_rows: list[list[object]],
+    submissions: Sequence[object],
+    findings: list[dict[str, object]],
+    indicators: pd.DataFrame,
+) -> bytes:
+    book = Book(moment, title=title)
+    _table(
+        book, "Indicators", title, subtitle,
+        ["Code", "Indicator", "Breakdown", "Numerator", "Denominator", "Value", "Unit"],
+        [[_plain(v) for v in row] for row in indicators.itertuples(index=False)],
+        [12, 52, 26, 12, 13, 10, 8],
+    )  # fmt: skip
+    _table(
+        book, "Pairs", title, subtitle,
+        ["Pair", "Status", "Mentor", "Mentor id", "Mentee", "Mentee id", "Country", "Language",
+         "Revision issued", "Returns accepted", "Last return", "Sessions logged",
+         "Agreement signed"],
+        pair_rows,
+        [8, 10, 22, 11, 22, 11, 9, 10, 10, 10, 22, 10, 10],
+    )  # fmt: skip
+    _table(
+        book, "Submissions", title, subtitle,
+        ["#", "Received", "File", "SHA-256", "Bytes", "Pair", "Revision", "Sent by", "Result",
+         "Reason code", "Reason", "Values new", "Values changed", "Kept as"],
+        [
+            [s.submission_id, s.received_at, s.file_name, s.sha256[:16], s.size_bytes,
+             s.pair_id or "", s.revision or "", s.returned_by, s.status, s.reason_code,
+             s.reason, s.values_new, s.values_changed, s.stored_as]
+            for s in submissions  # type: ignore[attr-defined]
+        ],
+        [5, 22, 30, 18, 9, 7, 9, 9, 12, 11, 50, 10, 10, 40],
+        status_col=8,
+    )  # fmt: skip
+    _table(
+        book, "Data quality", title, subtitle,
+        ["Received", "File", "Pair", "Code", "Severity", "Sheet", "Cell", "Column", "Value",
+         "Problem", "What to do"],
+        [
+            [f["received_at"], f["file_name"], f["pair_id"] or "", f["code"], f["severity"],
+             f["sheet"], f["cell"], f["column_header"], f["value"], f["message"], f["todo"]]
+            for f in findings
+        ],
+        [22, 30, 7, 8, 9, 16, 7, 22, 20, 50, 50],
+    )  # fmt: skip
+    return book.close()
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalar → Python
+    return value
+
+
+def _table(
+    book: Book,
+    name: str,
+    title: str,
+    subtitle: str,
+    headers: list[str],
+    rows: list[list[object]],
+    widths: list[int],
+    status_col: int | None = None,
+) -> Worksheet:
+    ws = book.wb.add_worksheet(name)
+    ws.write_string(0, 0, f"{title}: {name}", book.fmt["title"])
+    ws.write_string(1, 0, subtitle)
+    header = 3
+    for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
+        ws.write_string(header, c, h, book.fmt["header"])
+        ws.set_column(c, c, w)
+    for r, row in enumerate(rows, start=header + 1):
+        fmt = None
+        if status_col is not None:
+            fmt = book.fmt.get(f"status_{row[status_col]}")
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                ws.write_blank(r, c, None, fmt)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(r, c, value, fmt)
+            else:
+                ws.write_string(r, c, str(value), fmt)
+    ws.autofilter(header, 0, header + max(len(rows), 1), len(headers) - 1)
+    ws.freeze_panes(header + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header)
+    if not rows:
+        ws.write_string(header + 1, 0, "(none yet)")
+    return ws

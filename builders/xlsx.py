@@ -1,0 +1,112 @@
+"""Shared XlsxWriter plumbing: deterministic workbooks, warnings as errors, one format table,
+and atomic file replacement.
+
+XlsxWriter *warns and carries on* when it has to leave something out (a validation list over 255
+characters, an input title over 32): the file saves without it. Here every such warning is an
+error, so a workbook is either complete or not written at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+
+from toolkit import __version__
+from toolkit.errors import WorkbookWriteError
+
+DATE_FORMAT = "d mmm yyyy"
+"""Dates are shown with the month's name, so 03/04 is never ambiguous between countries."""
+
+# One table of cell formats; builders refer to them by name.
+FORMATS: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 15, "font_color": "#1F3864"},
+    "description": {"italic": True, "text_wrap": True, "valign": "top", "font_color": "#404040"},
+    "label": {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EDEDED",
+              "border": 1, "border_color": "#BFBFBF"},
+    "value": {"text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"},
+    "help": {"font_size": 9, "font_color": "#595959", "text_wrap": True, "valign": "top"},
+    "header": {"bold": True, "text_wrap": True, "valign": "vcenter", "bg_color": "#1F3864",
+               "font_color": "#FFFFFF", "border": 1},
+    "key": {"bold": True, "valign": "top", "align": "center", "bg_color": "#EDEDED",
+            "border": 1, "border_color": "#BFBFBF"},
+    "display": {"text_wrap": True, "valign": "top", "bg_color": "#F7F7F7", "border": 1,
+                "border_color": "#BFBFBF"},
+    "input": {"locked": False, "text_wrap": True, "valign": "top", "bg_color": "#FFF9E5",
+              "border": 1, "border_color": "#BF9000"},
+    "input_date": {"locked": False, "valign": "top", "bg_color": "#FFF9E5", "border": 1,
+                   "border_color": "#BF9000", "num_format": DATE_FORMAT, "align": "left"},
+    "input_number": {"locked": False, "valign": "top", "bg_color": "#FFF9E5", "border": 1,
+                     "border_color": "#BF9000", "align": "left"},
+    "date": {"num_format": DATE_FORMAT, "align": "left", "valign": "top"},
+    "datetime": {"num_format": "yyyy-mm-dd hh:mm", "align": "left", "valign": "top"},
+    "percent": {"num_format": "0.0%"},
+    "decimal": {"num_format": "0.00"},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "bold": {"bold": True},
+    "status_accepted": {"bg_color": "#E2EFDA"},
+    "status_quarantined": {"bg_color": "#FCE4D6"},
+    "status_duplicate": {"bg_color": "#EDEDED"},
+}  # fmt: skip
+
+
+class Book:
+    """An XlsxWriter workbook in memory with the shared formats, closed into bytes."""
+
+    def __init__(self, created: dt.datetime, title: str = "") -> None:
+        self._buffer = io.BytesIO()
+        self.wb: Workbook = xlsxwriter.Workbook(
+            self._buffer, {"in_memory": True, "strings_to_numbers": False}
+        )
+        # A fixed creation date makes the same input give byte-identical output.
+        self.wb.set_properties(
+            {"title": title, "created": created.replace(tzinfo=None), "author": "mentorkit",
+             "comments": f"Made by mentorkit {__version__}"}
+        )  # fmt: skip
+        self.fmt: dict[str, Format] = {k: self.wb.add_format(v) for k, v in FORMATS.items()}
+
+    def close(self) -> bytes:
+        """Finish the workbook and return its bytes."""
+        self.wb.close()
+        return self._buffer.getvalue()
+
+
+def strict(render: Callable[[], bytes], what: str) -> bytes:
+    """Run a rendering function with every XlsxWriter warning turned into an error."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            return render()
+        except (Warning, xlsxwriter.exceptions.XlsxWriterException) as exc:
+            raise WorkbookWriteError(f"Could not write {what}: {exc}") from exc
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename, so a reader never
+    sees half a file; raise :class:`WorkbookWriteError` when the target is locked."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise WorkbookWriteError(
+            f"Could not write {path}: {exc}. If it is open in Excel or LibreOffice, "
+            "please close it and run the command again."
+        ) from exc
+
+
+def clip(text: str, limit: int) -> str:
+    """Text cut to ``limit`` characters (with an ellipsis), for XlsxWriter's hard limits."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

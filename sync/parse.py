@@ -1,0 +1,197 @@
+"""Reading a returned workbook's values by the workbook contract.
+
+Sheets are found by title in any of the four languages; form fields by their label (column A
+or wherever it moved) and table columns by their header text, all compared after
+:func:`toolkit.text.normalise`. Rows of a table are identified by the key in their key column,
+not by position, so inserted rows and moved columns are read correctly.
+
+The result is a *snapshot*: every field that could be read, with ``""`` for an empty cell, and
+findings for what could not. A field that could not be read is absent, never ``""``, so a lost
+sheet or a bad cell can never clear a stored value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from sync.reader import Sheet
+from sync.values import ChoiceIndex, convert
+from toolkit.contract import (
+    Column,
+    Contract,
+    FieldSpec,
+    LayoutKind,
+    ToolSpec,
+    table_columns,
+    title_index,
+)
+from toolkit.ledger import ValueKey
+from toolkit.messages import Finding, Severity, finding
+from toolkit.text import LANGUAGES, normalise, tr
+
+_FORM_LABEL_COLUMNS = 4  # a label may have moved right by a few inserted columns
+
+
+@dataclass
+class Snapshot:
+    """What a returned workbook holds, by (tool, row key, field)."""
+
+    values: dict[ValueKey, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def returned_by(self) -> str:
+        return self.values.get(("start", "", "returned_by"), "")
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+
+def parse_workbook(
+    sheets: list[Sheet],
+    contract: Contract,
+    lang: str,
+    file: str,
+    row_keys: dict[str, set[str]] | None = None,
+) -> Snapshot:
+    """Read every tool of the contract from the sheets of a returned workbook.
+
+    ``row_keys`` gives, per table tool, the row keys the workbook was issued with; a row with
+    another key is reported rather than read.
+    """
+    snapshot = Snapshot()
+    titles = title_index(contract)
+    by_tool: dict[str, Sheet] = {}
+    for sheet in sheets:
+        code = titles.get(normalise(sheet.title))
+        if code and code not in by_tool:
+            by_tool[code] = sheet
+    choices = ChoiceIndex(contract)
+    for tool in contract.tools:
+        sheet = by_tool.get(tool.code)
+        if sheet is None:
+            snapshot.findings.append(finding("VAL007", file=file, sheet=tr(tool.title, lang)))
+            continue
+        expected = (row_keys or {}).get(tool.code)
+        reader = _Reader(sheet, tool, choices, lang, file, snapshot, expected)
+        if tool.kind is LayoutKind.FORM:
+            reader.form()
+        else:
+            reader.table()
+    return snapshot
+
+
+def _labels(item: Column | FieldSpec) -> set[str]:
+    return {normalise(item.label[lang]) for lang in LANGUAGES if lang in item.label}
+
+
+class _Reader:
+    def __init__(
+        self,
+        sheet: Sheet,
+        tool: ToolSpec,
+        choices: ChoiceIndex,
+        lang: str,
+        file: str,
+        snapshot: Snapshot,
+        expected: set[str] | None = None,
+    ) -> None:
+        self.expected = expected
+        self.sheet = sheet
+        self.tool = tool
+        self.choices = choices
+        self.lang = lang
+        self.file = file
+        self.snapshot = snapshot
+
+    def form(self) -> None:
+        wanted = {label: spec for spec in self.tool.fields for label in _labels(spec)}
+        found: set[str] = set()
+        for r, row in enumerate(self.sheet.rows):
+            for c, text in enumerate(row[:_FORM_LABEL_COLUMNS]):
+                if not isinstance(text, str) or not text:
+                    continue
+                spec = wanted.get(normalise(text))
+                if spec is None or spec.code in found:
+                    continue
+                found.add(spec.code)
+                self._take(spec, "", r, c + 1)
+                break
+        for spec in self.tool.fields:
+            if spec.code not in found:
+                self._missing_header(spec)
+
+    def table(self) -> None:
+        assert self.tool.key is not None
+        key_labels = _labels(self.tool.key)
+        header_row = next(
+            (
+                r for r, row in enumerate(self.sheet.rows)
+                if any(isinstance(v, str) and normalise(v) in key_labels for v in row)
+            ),
+            None,
+        )  # fmt: skip
+        if header_row is None:
+            self._missing_header(self.tool.key)
+            return
+        header = self.sheet.rows[header_row]
+        positions: dict[str, int] = {}
+        for col in table_columns(self.tool):
+            labels = _labels(col)
+            for c, text in enumerate(header):
+                if isinstance(text, str) and normalise(text) in labels:
+                    positions[col.code] = c
+                    break
+            else:
+                if isinstance(col, FieldSpec) or col is self.tool.key:
+                    self._missing_header(col)
+        key_col = positions[self.tool.key.code]
+        inputs = [(f, positions[f.code]) for f in self.tool.fields if f.code in positions]
+        for r in range(header_row + 1, len(self.sheet.rows)):
+            key = _key_text(self.sheet.cell(r, key_col))
+            if not key:
+                for spec, c in inputs:
+                    raw = self.sheet.cell(r, c)
+                    if raw not in ("", None):
+                        self._note("VAL010", r, c, spec, raw)
+                continue
+            if self.expected is not None and key not in self.expected:
+                if any(self.sheet.cell(r, c) not in ("", None) for _, c in inputs):
+                    self._note("VAL009", r, key_col, self.tool.key, key)
+                continue
+            for spec, c in inputs:
+                self._take(spec, key, r, c)
+
+    def _take(self, spec: FieldSpec, row_key: str, r: int, c: int) -> None:
+        raw = self.sheet.cell(r, c)
+        result = convert(spec, raw, self.choices, self.lang)
+        if result.code:
+            self._note(result.code, r, c, spec, raw, **(result.facts or {}))
+        if result.ok:
+            self.snapshot.values[(self.tool.code, row_key, spec.code)] = result.value or ""
+
+    def _note(
+        self, code: str, r: int, c: int, spec: FieldSpec | Column, raw: object, **facts: object
+    ) -> None:
+        self.snapshot.findings.append(
+            finding(
+                code, file=self.file, sheet=self.sheet.title, cell=xl_rowcol_to_cell(r, c),
+                row=r + 1, column=tr(spec.label, self.lang), value=raw, **facts,
+            )
+        )  # fmt: skip
+
+    def _missing_header(self, item: Column | FieldSpec) -> None:
+        self.snapshot.findings.append(
+            finding(
+                "VAL008", file=self.file, sheet=self.sheet.title, column=tr(item.label, self.lang)
+            )
+        )
+
+
+def _key_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if value is not None else ""

@@ -1,0 +1,68 @@
+"""Opening a returned file safely and reading every sheet's cell values.
+
+The file is first checked by :func:`toolkit.filesafety.inspect_workbook` (size, kind by
+content, zip sizes, sheet extents); only then does python-calamine read it. Every failure
+becomes a :class:`~toolkit.messages.Finding`, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook, PasswordError
+
+from toolkit.filesafety import FileKind, inspect_workbook
+from toolkit.messages import Finding, finding
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's title, visibility and cell values (rows of Python values, '' when empty)."""
+
+    title: str
+    visible: str
+    rows: list[list[Any]]
+
+    def cell(self, row: int, col: int) -> Any:
+        """The value at 0-based (row, col), '' when outside the data."""
+        if row < len(self.rows) and col < len(self.rows[row]):
+            return self.rows[row][col]
+        return ""
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """The sheets of a file, or the findings that kept it from being read."""
+
+    sheets: list[Sheet]
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def read_workbook(path: Path, *, display_name: str = "") -> ReadResult:
+    """Read every sheet of a returned workbook (xlsx, xlsm, xls, ods) after the safety checks."""
+    name = display_name or path.name
+    inspection = inspect_workbook(path, display_name=name)
+    if not inspection.safe:
+        return ReadResult([], inspection.findings)
+    if inspection.kind in (FileKind.ZIP, FileKind.OTHER):
+        detail = "it is not a spreadsheet" if inspection.kind is FileKind.OTHER else "a zip archive"
+        return ReadResult([], [finding("FIL001", file=name, detail=detail)])
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in wb.sheets_metadata:
+            rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            visible = str(meta.visible).rsplit(".", 1)[-1].lower()
+            sheets.append(Sheet(meta.name, visible, rows))
+    except PasswordError:
+        return ReadResult([], [finding("FIL004", file=name)])
+    except Exception as exc:  # calamine raises several unrelated types for damaged files
+        detail = f"{type(exc).__name__}: {str(exc)[:200]}"
+        return ReadResult([], [finding("FIL002", file=name, detail=detail)])
+    return ReadResult(sheets, [])

@@ -1,0 +1,161 @@
+"""Turning what a person typed into a cell into the ledger's canonical text, by field type.
+
+Canonical forms: dates ``YYYY-MM-DD``; whole numbers ``42``; decimals ``1.5``; choices and yes/no
+their stable code; text as typed, trimmed. Anything that cannot be converted yields a finding
+code and is *not* applied, so a bad cell never overwrites a good value; the original file is
+archived, so the typed text is never lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.contract import Contract, FieldSpec, FieldType
+from toolkit.text import LANGUAGES, normalise, tr
+
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
+
+
+@dataclass(frozen=True)
+class Converted:
+    """The canonical text of a cell, or the finding code (and facts) that explain why not."""
+
+    value: str | None
+    code: str = ""
+    facts: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+class ChoiceIndex:
+    """Normalised labels (every language) and codes of each choice list → code."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self._index: dict[str, dict[str, str]] = {}
+        for name, choice_list in contract.choice_lists.items():
+            lookup: dict[str, str] = {}
+            for choice in choice_list.items:
+                lookup[normalise(choice.code)] = choice.code
+                for lang in LANGUAGES:
+                    if lang in choice.label:
+                        lookup[normalise(choice.label[lang])] = choice.code
+            self._index[name] = lookup
+
+    def code(self, list_name: str, typed: str) -> str | None:
+        """The code a typed label or code stands for, or None."""
+        return self._index[list_name].get(normalise(typed))
+
+    def allowed(self, list_name: str, lang: str) -> str:
+        """The list's labels in one language, for a message."""
+        return ", ".join(tr(c.label, lang) for c in self.contract.choices(list_name))
+
+
+def convert(spec: FieldSpec, raw: Any, choices: ChoiceIndex, lang: str) -> Converted:
+    """Convert one cell's raw value (as python-calamine returns it) for a field."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return Converted("")
+    if spec.type in (FieldType.TEXT, FieldType.LONG_TEXT):
+        return _text(spec, raw)
+    if spec.type is FieldType.DATE:
+        return _date(raw)
+    if spec.type in (FieldType.INTEGER, FieldType.DECIMAL):
+        return _number(spec, raw)
+    assert spec.list_name is not None
+    typed = _plain_text(raw)
+    code = choices.code(spec.list_name, typed)
+    if code is None:
+        return Converted(None, "VAL001", {"allowed": choices.allowed(spec.list_name, lang)})
+    return Converted(code)
+
+
+def _plain_text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.isoformat(sep=" ")
+    return str(raw).strip()
+
+
+def _text(spec: FieldSpec, raw: Any) -> Converted:
+    text = _plain_text(raw)
+    limit = spec.text_limit or 0
+    if limit and len(text) > limit:
+        # Kept in full: the finding only warns that it is longer than the form expects.
+        return Converted(text, "VAL006", {"detail": len(text), "allowed": limit})
+    return Converted(text)
+
+
+def _date(raw: Any) -> Converted:
+    value: dt.date | None = None
+    if isinstance(raw, dt.datetime):
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if 20000 < raw < 80000:  # an Excel serial day number that lost its date format
+            value = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
+    else:
+        value = parse_date_text(str(raw).strip())
+    if value is None:
+        return Converted(None, "VAL002")
+    if not DATE_MIN <= value <= DATE_MAX:
+        allowed = f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"
+        return Converted(None, "VAL005", {"allowed": allowed})
+    return Converted(value.isoformat())
+
+
+def parse_date_text(text: str) -> dt.date | None:
+    """A date typed as text: ISO ``2026-03-15``, or day first ``15/03/2026`` (also ``.``/``-``)."""
+    try:
+        m = _ISO.match(text)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        m = _DMY.match(text)
+        if m:
+            year = int(m[3])
+            year += 2000 if year < 100 else 0
+            return dt.date(year, int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def _number(spec: FieldSpec, raw: Any) -> Converted:
+    if isinstance(raw, bool):
+        return Converted(None, "VAL003")
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+    else:
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        if re.fullmatch(r"-?\d+,\d+", text):
+            text = text.replace(",", ".")  # a decimal comma
+        try:
+            number = float(text)
+        except ValueError:
+            return Converted(None, "VAL003")
+    if spec.type is FieldType.INTEGER and not number.is_integer():
+        return Converted(None, "VAL004")
+    low = spec.min if spec.min is not None else float("-inf")
+    high = spec.max if spec.max is not None else float("inf")
+    if not low <= number <= high:
+        allowed = f"{_fmt(spec.min)} to {_fmt(spec.max)}"
+        return Converted(None, "VAL005", {"allowed": allowed})
+    if spec.type is FieldType.INTEGER:
+        return Converted(str(int(number)))
+    return Converted(_fmt(number))
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return "any"
+    return str(int(number)) if float(number).is_integer() else repr(float(number))

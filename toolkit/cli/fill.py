@@ -1,0 +1,65 @@
+"""Filling a pair workbook the way a person would, with openpyxl: for the demo and the tests.
+
+A person sees labels, not codes: choice values given here as codes are typed as their label
+in the workbook's language (:meth:`PairWorkbookFiller.set`); :meth:`PairWorkbookFiller.type_raw`
+types exactly what it is given, to imitate a value pasted past a dropdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from toolkit.contract import FIRST_ROW, Contract, FieldType, LayoutKind, table_columns
+from toolkit.text import normalise, tr
+
+
+class PairWorkbookFiller:
+    """Open a pair workbook, type values into it, save it under any name."""
+
+    def __init__(self, path: Path, contract: Contract, lang: str) -> None:
+        self.wb = openpyxl.load_workbook(path)
+        self.contract = contract
+        self.lang = lang
+
+    def set(self, tool: str, field: str, value: Any, row_key: str = "") -> None:
+        """Type a value; a choice's code is typed as its label, a date as a real date."""
+        spec = self.contract.tool(tool).field(field)
+        if spec.list_name and isinstance(value, str):
+            for choice in self.contract.choices(spec.list_name):
+                if choice.code == value:
+                    value = tr(choice.label, self.lang)
+                    break
+        if spec.type is FieldType.DATE and isinstance(value, dt.date):
+            value = dt.datetime.combine(value, dt.time())
+        self.type_raw(tool, field, value, row_key)
+
+    def type_raw(self, tool: str, field: str, value: Any, row_key: str = "") -> None:
+        """Type exactly ``value`` into the field's cell."""
+        ws, row, col = self._locate(tool, field, row_key)
+        ws.cell(row=row, column=col, value=value)
+
+    def save(self, path: Path) -> None:
+        """Save to ``path`` (creating its folder)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.wb.save(path)
+
+    def _locate(self, tool_code: str, field: str, row_key: str) -> tuple[Any, int, int]:
+        tool = self.contract.tool(tool_code)
+        ws = self.wb[tr(tool.title, self.lang)]
+        spec = tool.field(field)
+        if tool.kind is LayoutKind.FORM:
+            wanted = normalise(tr(spec.label, self.lang))
+            for row in range(1, ws.max_row + 1):
+                if normalise(ws.cell(row=row, column=1).value or "") == wanted:
+                    return ws, row, 2
+            raise KeyError(f"{tool_code}.{field} not found")
+        col = [c.code for c in table_columns(tool)].index(field) + 1
+        header = FIRST_ROW + 1
+        for row in range(header + 1, ws.max_row + 1):
+            if str(ws.cell(row=row, column=1).value) == row_key:
+                return ws, row, col
+        raise KeyError(f"{tool_code}[{row_key}].{field} not found")

@@ -1,0 +1,438 @@
+"""The ledger: everything the programme knows, in one SQLite file.
+
+Append-only where it matters: every value a pair returned is stored with the submission that
+brought it and never updated or deleted; the *current* value of a field is the latest row for
+it (the ``current_values`` view). What was issued in each workbook revision is kept too, so a
+returned snapshot can be compared with its base (a three-way merge: only fields the sender
+changed are applied, so a stale copy cannot erase newer data).
+
+The SQL is kept portable (no SQLite-only functions in queries) so a PostgreSQL backend can
+follow behind the same methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import StoreError
+from toolkit.messages import Finding
+from toolkit.roster import Person
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS programme (
+    programme_id TEXT PRIMARY KEY,
+    cohort_id TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS people (
+    person_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL,
+    country TEXT NOT NULL,
+    office TEXT NOT NULL,
+    sector TEXT NOT NULL,
+    level TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    line_manager_id TEXT NOT NULL,
+    domains TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pairs (
+    pair_id TEXT PRIMARY KEY,
+    mentor_id TEXT NOT NULL,
+    mentee_id TEXT NOT NULL,
+    language TEXT NOT NULL,
+    level TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (mentor_id, mentee_id)
+);
+CREATE TABLE IF NOT EXISTS revisions (
+    pair_id TEXT NOT NULL REFERENCES pairs (pair_id),
+    revision INTEGER NOT NULL,
+    issued_at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    language TEXT NOT NULL,
+    contract_fingerprint TEXT NOT NULL,
+    PRIMARY KEY (pair_id, revision)
+);
+CREATE TABLE IF NOT EXISTS revision_values (
+    pair_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    tool TEXT NOT NULL,
+    row_key TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (pair_id, revision, tool, row_key, field)
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id INTEGER PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    pair_id TEXT,
+    revision INTEGER,
+    returned_by TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason_code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    stored_as TEXT NOT NULL,
+    values_new INTEGER NOT NULL,
+    values_changed INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS submissions_sha ON submissions (sha256);
+CREATE TABLE IF NOT EXISTS field_values (
+    value_id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (submission_id),
+    pair_id TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    row_key TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS field_values_key ON field_values (pair_id, tool, row_key, field);
+CREATE TABLE IF NOT EXISTS findings (
+    finding_id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (submission_id),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    column_header TEXT NOT NULL,
+    value TEXT NOT NULL,
+    message TEXT NOT NULL,
+    todo TEXT NOT NULL
+);
+CREATE VIEW IF NOT EXISTS current_values AS
+    SELECT v.pair_id, v.tool, v.row_key, v.field, v.value, v.submission_id
+    FROM field_values v
+    WHERE v.value_id = (
+        SELECT MAX(w.value_id) FROM field_values w
+        WHERE w.pair_id = v.pair_id AND w.tool = v.tool
+          AND w.row_key = v.row_key AND w.field = v.field
+    );
+"""
+
+ValueKey = tuple[str, str, str]
+"""(tool, row_key, field): the address of one value of a pair, independent of any cell."""
+
+
+@dataclass(frozen=True)
+class ProgrammeRecord:
+    """The programme row: identity and the signing secret."""
+
+    programme_id: str
+    cohort_id: str
+    secret: str
+
+
+@dataclass(frozen=True)
+class PairRecord:
+    """A pair as the ledger knows it."""
+
+    pair_id: str
+    mentor_id: str
+    mentee_id: str
+    language: str
+    level: str
+    status: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One received file and what became of it."""
+
+    submission_id: int
+    received_at: str
+    file_name: str
+    sha256: str
+    size_bytes: int
+    pair_id: str | None
+    revision: int | None
+    returned_by: str
+    status: str
+    reason_code: str
+    reason: str
+    stored_as: str
+    values_new: int
+    values_changed: int
+
+
+class Ledger:
+    """A connection to the programme ledger. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        if not create and not path.is_file():
+            raise StoreError(
+                f"No ledger at {path}. Please run 'mentorkit init' for a new programme, "
+                "or check the folder."
+            )
+        self.path = path
+        try:
+            self.conn = sqlite3.connect(str(path), isolation_level=None)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.executescript(_SCHEMA)
+            self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"The ledger {path} cannot be opened: {exc}") from None
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work: committed as a whole, or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _check_version(self) -> None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+        elif row[0] != SCHEMA_VERSION:
+            raise StoreError(
+                f"The ledger {self.path} has schema version {row[0]}; this mentorkit "
+                f"reads version {SCHEMA_VERSION}. Please use the mentorkit that created it."
+            )
+
+    # --- programme --------------------------------------------------------------------------
+
+    def init_programme(self, programme_id: str, cohort_id: str, secret: str, now: str) -> None:
+        """Record the programme and its signing secret (once)."""
+        self.conn.execute(
+            "INSERT INTO programme (programme_id, cohort_id, secret, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (programme_id, cohort_id, secret, now),
+        )
+
+    def programme(self) -> ProgrammeRecord:
+        """The programme row."""
+        row = self.conn.execute("SELECT programme_id, cohort_id, secret FROM programme").fetchone()
+        if row is None:
+            raise StoreError(f"The ledger {self.path} holds no programme; run 'mentorkit init'.")
+        return ProgrammeRecord(*row)
+
+    # --- people and pairs -------------------------------------------------------------------
+
+    def save_people(self, people: Iterable[Person], now: str) -> None:
+        """Insert or refresh people from the roster (the roster is their source of truth)."""
+        self.conn.executemany(
+            "INSERT INTO people (person_id, name, email, role, country, office, sector, level, "
+            "languages, sex, line_manager_id, domains, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (person_id) DO UPDATE SET name = excluded.name, email = excluded.email, "
+            "role = excluded.role, country = excluded.country, office = excluded.office, "
+            "sector = excluded.sector, level = excluded.level, languages = excluded.languages, "
+            "sex = excluded.sex, line_manager_id = excluded.line_manager_id, "
+            "domains = excluded.domains, updated_at = excluded.updated_at",
+            [
+                (
+                    p.person_id, p.name, p.email, p.role, p.country, p.office, p.sector, p.level,
+                    ",".join(p.languages), p.sex, p.line_manager_id, ",".join(p.domains), now,
+                )
+                for p in people
+            ],
+        )  # fmt: skip
+
+    def people(self) -> dict[str, dict[str, str]]:
+        """Every person, as plain dicts keyed by person_id."""
+        cur = self.conn.execute("SELECT * FROM people ORDER BY person_id")
+        names = [d[0] for d in cur.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cur}
+
+    def ensure_pair(
+        self, mentor_id: str, mentee_id: str, language: str, level: str, now: str
+    ) -> tuple[PairRecord, bool]:
+        """The pair of this mentor and mentee, created with the next pair id if new."""
+        row = self.conn.execute(
+            "SELECT * FROM pairs WHERE mentor_id = ? AND mentee_id = ?", (mentor_id, mentee_id)
+        ).fetchone()
+        if row is not None:
+            return PairRecord(*row), False
+        count = self.conn.execute("SELECT COUNT(*) FROM pairs").fetchone()[0]
+        pair_id = f"P{count + 1:03d}"
+        self.conn.execute(
+            "INSERT INTO pairs (pair_id, mentor_id, mentee_id, language, level, status, "
+            "created_at) VALUES (?, ?, ?, ?, ?, 'active', ?)",
+            (pair_id, mentor_id, mentee_id, language, level, now),
+        )
+        return PairRecord(pair_id, mentor_id, mentee_id, language, level, "active", now), True
+
+    def pairs(self) -> list[PairRecord]:
+        """Every pair, in pair id order."""
+        return [PairRecord(*r) for r in self.conn.execute("SELECT * FROM pairs ORDER BY pair_id")]
+
+    def pair(self, pair_id: str) -> PairRecord | None:
+        """One pair, or None."""
+        row = self.conn.execute("SELECT * FROM pairs WHERE pair_id = ?", (pair_id,)).fetchone()
+        return PairRecord(*row) if row else None
+
+    # --- issued revisions -------------------------------------------------------------------
+
+    def latest_revision(self, pair_id: str) -> int:
+        """The highest revision issued for a pair, 0 when none."""
+        row = self.conn.execute(
+            "SELECT MAX(revision) FROM revisions WHERE pair_id = ?", (pair_id,)
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def record_revision(
+        self,
+        pair_id: str,
+        revision: int,
+        issued_at: str,
+        file_name: str,
+        language: str,
+        fingerprint: str,
+        values: dict[ValueKey, str],
+    ) -> None:
+        """Remember an issued workbook revision and the values it was issued with."""
+        self.conn.execute(
+            "INSERT INTO revisions (pair_id, revision, issued_at, file_name, language, "
+            "contract_fingerprint) VALUES (?, ?, ?, ?, ?, ?)",
+            (pair_id, revision, issued_at, file_name, language, fingerprint),
+        )
+        self.conn.executemany(
+            "INSERT INTO revision_values (pair_id, revision, tool, row_key, field, value) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(pair_id, revision, t, r, f, v) for (t, r, f), v in sorted(values.items())],
+        )
+
+    def revision_exists(self, pair_id: str, revision: int) -> bool:
+        """Whether this revision of the pair was issued."""
+        row = self.conn.execute(
+            "SELECT 1 FROM revisions WHERE pair_id = ? AND revision = ?", (pair_id, revision)
+        ).fetchone()
+        return row is not None
+
+    def revision_values(self, pair_id: str, revision: int) -> dict[ValueKey, str]:
+        """The values a revision was issued with (its merge base)."""
+        rows = self.conn.execute(
+            "SELECT tool, row_key, field, value FROM revision_values "
+            "WHERE pair_id = ? AND revision = ?",
+            (pair_id, revision),
+        )
+        return {(t, r, f): v for t, r, f, v in rows}
+
+    def revisions(self) -> list[tuple[str, int, str, str]]:
+        """(pair_id, revision, issued_at, file_name) of every issued workbook."""
+        return list(
+            self.conn.execute(
+                "SELECT pair_id, revision, issued_at, file_name FROM revisions "
+                "ORDER BY pair_id, revision"
+            )
+        )
+
+    # --- submissions and values -------------------------------------------------------------
+
+    def submission_by_sha(self, sha256: str) -> SubmissionRecord | None:
+        """The first submission with these exact bytes, or None."""
+        row = self.conn.execute(
+            "SELECT * FROM submissions WHERE sha256 = ? ORDER BY submission_id", (sha256,)
+        ).fetchone()
+        return SubmissionRecord(*row) if row else None
+
+    def add_submission(self, record: SubmissionRecord) -> int:
+        """Store a submission; its ``submission_id`` is assigned here and returned."""
+        cur = self.conn.execute(
+            "INSERT INTO submissions (received_at, file_name, sha256, size_bytes, pair_id, "
+            "revision, returned_by, status, reason_code, reason, stored_as, values_new, "
+            "values_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.received_at, record.file_name, record.sha256, record.size_bytes,
+                record.pair_id, record.revision, record.returned_by, record.status,
+                record.reason_code, record.reason, record.stored_as, record.values_new,
+                record.values_changed,
+            ),
+        )  # fmt: skip
+        return int(cur.lastrowid or 0)
+
+    def submissions(self) -> list[SubmissionRecord]:
+        """Every submission, oldest first."""
+        rows = self.conn.execute("SELECT * FROM submissions ORDER BY submission_id")
+        return [SubmissionRecord(*r) for r in rows]
+
+    def add_values(self, submission_id: int, pair_id: str, values: dict[ValueKey, str]) -> None:
+        """Append accepted values brought by a submission."""
+        self.conn.executemany(
+            "INSERT INTO field_values (submission_id, pair_id, tool, row_key, field, value) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(submission_id, pair_id, t, r, f, v) for (t, r, f), v in sorted(values.items())],
+        )
+
+    def add_findings(self, submission_id: int, findings: Iterable[Finding]) -> None:
+        """Store the findings of a submission."""
+        self.conn.executemany(
+            "INSERT INTO findings (submission_id, code, severity, sheet, cell, column_header, "
+            "value, message, todo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (submission_id, f.code, f.severity.value, f.sheet, f.cell, f.column, f.value,
+                 f.message, f.todo)
+                for f in findings
+            ],
+        )  # fmt: skip
+
+    def findings(self) -> list[dict[str, object]]:
+        """Every finding with the file it came from, oldest first."""
+        cur = self.conn.execute(
+            "SELECT s.submission_id, s.received_at, s.file_name, s.pair_id, f.code, f.severity, "
+            "f.sheet, f.cell, f.column_header, f.value, f.message, f.todo "
+            "FROM findings f JOIN submissions s ON s.submission_id = f.submission_id "
+            "ORDER BY f.finding_id"
+        )
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def current_values(self, pair_id: str | None = None) -> dict[str, dict[ValueKey, str]]:
+        """The current value of every field, by pair (empty strings are cleared fields)."""
+        sql = "SELECT pair_id, tool, row_key, field, value FROM current_values"
+        params: tuple[str, ...] = ()
+        if pair_id is not None:
+            sql += " WHERE pair_id = ?"
+            params = (pair_id,)
+        out: dict[str, dict[ValueKey, str]] = {}
+        for pid, tool, row_key, field, value in self.conn.execute(sql, params):
+            out.setdefault(pid, {})[(tool, row_key, field)] = value
+        return out
+
+    def value_count(self) -> int:
+        """How many value rows the ledger holds (history included)."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM field_values").fetchone()[0])
+
+
+def now_iso(now: dt.datetime | None = None) -> str:
+    """A timestamp as stored in the ledger: ISO 8601, UTC, seconds precision."""
+    moment = now or dt.datetime.now(dt.timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()

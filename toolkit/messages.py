@@ -1,0 +1,304 @@
+"""One catalogue of every user-facing message, each with a stable code.
+
+A :class:`Finding` says *where* (file, sheet, Excel cell, column header, value), *what* is wrong
+and *what to do*. Code that detects a problem calls :func:`finding` with a code from
+:data:`CATALOGUE` and the facts; the wording lives only here. Tests assert on codes and
+locations, never on copied sentences.
+
+Codes are grouped by prefix: ``CFG`` configuration, ``ROS`` roster, ``FIL`` a returned file as a
+whole, ``IDN`` identity of a returned file, ``VAL`` one value in a returned file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How serious a finding is. ``error`` means the value or file was not accepted."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    """A catalogue entry: severity, what is wrong, and what the user should do."""
+
+    severity: Severity
+    text: str
+    todo: str
+
+
+CATALOGUE: dict[str, MessageSpec] = {
+    # --- configuration (programme.yaml) --------------------------------------------------------
+    "CFG001": MessageSpec(
+        Severity.ERROR,
+        "programme.yaml is not valid YAML: {detail}",
+        "Please open programme.yaml in a text editor and fix the line named above "
+        "(indentation uses spaces, text with a colon needs quotes).",
+    ),
+    "CFG002": MessageSpec(
+        Severity.ERROR,
+        "key {location}: {detail} (found {value!r})",
+        "Please correct this entry; the comments in programme.yaml show what is expected.",
+    ),
+    "CFG003": MessageSpec(
+        Severity.ERROR,
+        "{location} does not exist",
+        "Please run 'mentorkit init DIR' to create a programme folder, or check the path.",
+    ),
+    # --- roster (roster.xlsx) --------------------------------------------------------------------
+    "ROS001": MessageSpec(
+        Severity.ERROR,
+        "Sheet '{sheet}' is missing from the roster",
+        "Please keep the sheets of the roster template; copy them from a new "
+        "'mentorkit init' if they were deleted.",
+    ),
+    "ROS002": MessageSpec(
+        Severity.ERROR,
+        "Column '{column}' is missing from sheet '{sheet}' (header row {row})",
+        "Please restore the column header exactly as in the template.",
+    ),
+    "ROS003": MessageSpec(
+        Severity.ERROR,
+        "'{column}' is required but empty",
+        "Please fill it in, or delete the whole row if the person is not in the programme.",
+    ),
+    "ROS004": MessageSpec(
+        Severity.ERROR,
+        "'{column}' has {value!r}, which is not one of: {allowed}",
+        "Please pick a value from the cell's dropdown list.",
+    ),
+    "ROS005": MessageSpec(
+        Severity.ERROR,
+        "person_id {value!r} appears more than once (also row {other_row})",
+        "Please give every person a different person_id.",
+    ),
+    "ROS006": MessageSpec(
+        Severity.ERROR,
+        "'{column}' names {value!r}, who is not in the People sheet",
+        "Please use a person_id from the People sheet, or leave the cell empty.",
+    ),
+    "ROS007": MessageSpec(
+        Severity.ERROR,
+        "'{column}' names {value!r}, whose role is {actual}, not {expected}",
+        "Please put the mentor in mentor_id and the mentee in mentee_id.",
+    ),
+    "ROS008": MessageSpec(
+        Severity.ERROR,
+        "Mentee {value!r} is paired more than once (also row {other_row})",
+        "Please keep one pair per mentee; end a pair before giving the mentee a new mentor.",
+    ),
+    "ROS009": MessageSpec(
+        Severity.ERROR,
+        "'{column}' has {value!r}, which does not look like an email address",
+        "Please type an address such as name@example.org.",
+    ),
+    "ROS010": MessageSpec(
+        Severity.ERROR,
+        "The roster cannot be read: {detail}",
+        "Please save it again as an Excel workbook (.xlsx) from the template.",
+    ),
+    "ROS011": MessageSpec(
+        Severity.ERROR,
+        "Mentor {value!r} is the mentee's line manager",
+        "Please pair the mentee with someone outside their line management chain.",
+    ),
+    "ROS012": MessageSpec(
+        Severity.WARNING,
+        "'{column}' has language {value!r}, which the programme does not list; the workbook "
+        "will be in {fallback}",
+        "Please add the language to 'languages' in programme.yaml or correct the roster.",
+    ),
+    # --- a returned file as a whole --------------------------------------------------------------
+    "FIL001": MessageSpec(
+        Severity.ERROR,
+        "The file is not a workbook this toolkit can read ({detail})",
+        "Please ask the sender to attach the workbook itself, saved as .xlsx.",
+    ),
+    "FIL002": MessageSpec(
+        Severity.ERROR,
+        "The file is damaged and cannot be opened ({detail})",
+        "Please ask the sender to save the workbook again and resend it; "
+        "their data is still in their copy.",
+    ),
+    "FIL003": MessageSpec(
+        Severity.ERROR,
+        "The file is too large: {detail}",
+        "Please ask the sender to delete pasted images or extra sheets and resend it.",
+    ),
+    "FIL004": MessageSpec(
+        Severity.ERROR,
+        "The file is protected with a password and cannot be opened",
+        "Please ask the sender to remove the password (File > Info > Protect Workbook) "
+        "and resend it.",
+    ),
+    "FIL005": MessageSpec(
+        Severity.INFO,
+        "The same file (identical bytes) was already received as {value!r}; nothing changed",
+        "Nothing to do.",
+    ),
+    "FIL006": MessageSpec(
+        Severity.ERROR,
+        "Sheet '{sheet}' reaches cell {cell}, far outside the workbook's area ({detail})",
+        "Please ask the sender to delete the stray content far down or right in that sheet "
+        "(Ctrl+End shows it) and resend it.",
+    ),
+    # --- identity of a returned file --------------------------------------------------------------
+    "IDN001": MessageSpec(
+        Severity.ERROR,
+        "The file carries no pair identity (its hidden identity sheet is missing)",
+        "Please check the file is a pair workbook made by 'mentorkit build'; if it is, "
+        "ask the sender to fill the copy they were sent rather than a new file.",
+    ),
+    "IDN002": MessageSpec(
+        Severity.ERROR,
+        "The file's identity does not match its signature (it was edited or copied "
+        "from another programme)",
+        "Please ask the sender to fill the workbook they were sent, not a modified copy.",
+    ),
+    "IDN003": MessageSpec(
+        Severity.ERROR,
+        "The file belongs to programme {value!r}, not to this one ({expected})",
+        "Please move it to the inbox of the right programme folder.",
+    ),
+    "IDN004": MessageSpec(
+        Severity.ERROR,
+        "The file names pair {value!r}, which this programme's ledger does not know",
+        "Please check the file came from this programme; run 'mentorkit build' if the pair "
+        "was added after the last build.",
+    ),
+    "IDN005": MessageSpec(
+        Severity.ERROR,
+        "The file names revision {value!r} of pair {pair}, which was never issued",
+        "Please ask the sender to use the workbook they were sent.",
+    ),
+    # --- one value in a returned file ----------------------------------------------------------
+    "VAL001": MessageSpec(
+        Severity.ERROR,
+        "{value!r} is not one of the choices for '{column}' ({allowed})",
+        "Please pick one of the choices from the cell's dropdown list.",
+    ),
+    "VAL002": MessageSpec(
+        Severity.ERROR,
+        "{value!r} in '{column}' is not a date",
+        "Please type the date as day/month/year, e.g. 15/03/2026, or pick it again.",
+    ),
+    "VAL003": MessageSpec(
+        Severity.ERROR,
+        "{value!r} in '{column}' is not a number",
+        "Please type a number only, without units or words.",
+    ),
+    "VAL004": MessageSpec(
+        Severity.ERROR,
+        "{value!r} in '{column}' is not a whole number",
+        "Please type a whole number, without decimals.",
+    ),
+    "VAL005": MessageSpec(
+        Severity.ERROR,
+        "{value!r} in '{column}' is outside the allowed range {allowed}",
+        "Please check the value; the cell's input message gives the range.",
+    ),
+    "VAL006": MessageSpec(
+        Severity.ERROR,
+        "'{column}' has {detail} characters; at most {allowed} are kept",
+        "Please shorten the text; the full text is kept in the archived file.",
+    ),
+    "VAL007": MessageSpec(
+        Severity.WARNING,
+        "Sheet '{sheet}' is missing; its data could not be read",
+        "Please ask the sender not to delete sheets of the pair workbook.",
+    ),
+    "VAL008": MessageSpec(
+        Severity.WARNING,
+        "Sheet '{sheet}' has no header '{column}'; that column could not be read",
+        "Please ask the sender not to rename or delete column headers.",
+    ),
+    "VAL009": MessageSpec(
+        Severity.WARNING,
+        "Row key {value!r} in '{column}' is not a row of this table; the row was not read",
+        "Please ask the sender to type in the rows provided rather than adding new ones.",
+    ),
+    "VAL010": MessageSpec(
+        Severity.WARNING,
+        "'{column}' has {value!r} in a row that was added below the table; it was not read",
+        "Please ask the sender to type in the rows provided.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, located as a spreadsheet user would see it.
+
+    ``row`` is the row number Excel shows (1-based) and ``cell`` an A1 reference; ``column`` is
+    the column's header text as shown to the user. Every location field is optional because a
+    finding about a whole file has none.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    todo: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""
+
+    def where(self) -> str:
+        """The location as one short phrase, e.g. ``roster.xlsx, sheet 'People', cell C7``."""
+        parts = [p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else "") if p]
+        if self.cell:
+            parts.append(f"cell {self.cell}")
+        elif self.row is not None:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+    def render(self) -> str:
+        """The full message for a terminal: where, what, what to do."""
+        where = self.where()
+        head = f"{where}: " if where else ""
+        return f"[{self.code}] {head}{self.message}. {self.todo}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict (severity as its string value), for JSON and the ledger."""
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def finding(code: str, **facts: Any) -> Finding:
+    """Make a :class:`Finding` from a catalogue code and the facts its template names.
+
+    Location keywords (``file``, ``sheet``, ``cell``, ``row``, ``column``, ``value``) are both
+    used in the template and stored on the finding; other keywords only fill the template.
+    """
+    spec = CATALOGUE[code]
+    values = {k: ("" if v is None else v) for k, v in facts.items()}
+    message = spec.text.format_map(_Defaulting(values))
+    raw_value = facts.get("value")
+    return Finding(
+        code=code,
+        severity=spec.severity,
+        message=message,
+        todo=spec.todo,
+        file=str(facts.get("file") or ""),
+        sheet=str(facts.get("sheet") or ""),
+        cell=str(facts.get("cell") or ""),
+        row=facts.get("row"),
+        column=str(facts.get("column") or ""),
+        value="" if raw_value is None else str(raw_value),
+    )
+
+
+class _Defaulting(dict):
+    """A format mapping that leaves unknown placeholders visible instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,254 @@
+"""The programme configuration (``programme.yaml``) and the programme folder around it.
+
+:func:`load_programme` reads and validates ``programme.yaml`` and raises :class:`ConfigError`
+listing *every* problem with its key path and line. :class:`ProgrammeFolder` names the files and
+folders of a programme (see ARCHITECTURE.md) so no other module builds those paths itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from toolkit.errors import ConfigError, ProgrammeFolderError
+from toolkit.messages import Finding, finding
+from toolkit.text import LANGUAGES
+
+PROGRAMME_FILE = "programme.yaml"
+ROSTER_FILE = "roster.xlsx"
+LEDGER_FILE = "mentorkit.db"
+MASTER_FILE = "master.xlsx"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeliveryMode(str, Enum):
+    """How sessions are held."""
+
+    IN_PERSON = "in_person"
+    VIRTUAL = "virtual"
+    HYBRID = "hybrid"
+
+
+class ProgrammeId(_Model):
+    """Identity of the programme and its cohort."""
+
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$",
+        description="Short code used in file names: letters, digits and dashes, at most 32.",
+    )
+    name: str = Field(min_length=1, description="Full name of the programme.")
+    cohort: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", description="This cycle's cohort code."
+    )
+
+
+class Organisation(_Model):
+    """The organisation running the programme and its M&E staffing."""
+
+    name: str = Field(min_length=1, description="Name of the organisation.")
+    staff: int | None = Field(default=None, ge=0, description="People in the organisation.")
+    me_staff: int | None = Field(default=None, ge=0, description="People working in M&E.")
+    me_staffing: str = Field(default="", description="How M&E is staffed, in one sentence.")
+
+
+class Cycle(_Model):
+    """The mentoring cycle."""
+
+    start_date: dt.date = Field(description="First month of the cycle.")
+    months: int = Field(default=12, ge=1, le=24, description="Length of the cycle in months.")
+    session_minutes: int = Field(default=90, ge=15, le=480, description="Planned session length.")
+
+
+class Resources(_Model):
+    """Budget and staff available."""
+
+    budget: float | None = Field(default=None, ge=0, description="Total budget for the cycle.")
+    currency: str = Field(default="USD", description="Currency of the budget.")
+    coordinator_days_per_month: float | None = Field(
+        default=None, ge=0, description="Coordinator time available, in days per month."
+    )
+    notes: str = Field(default="", description="Other resources, in one sentence.")
+
+
+class Coordinator(_Model):
+    """Who pairs send their workbooks to."""
+
+    name: str = Field(min_length=1, description="Coordinator's name.")
+    email: str = Field(
+        pattern=EMAIL_PATTERN, description="Address pairs email their workbooks back to."
+    )
+    phone: str = Field(default="", description="Phone number, optional.")
+
+
+class Programme(_Model):
+    """Everything in ``programme.yaml``."""
+
+    programme: ProgrammeId
+    organisation: Organisation
+    purpose: str = Field(min_length=1, description="The primary objective of the programme.")
+    cycle: Cycle
+    planned_pairs: int = Field(ge=1, description="Planned cohort size in pairs.")
+    delivery_mode: DeliveryMode = Field(description="in_person, virtual or hybrid.")
+    resources: Resources = Field(default_factory=Resources)
+    languages: list[str] = Field(min_length=1, description="Workbook languages used.")
+    default_language: str = Field(default="en", description="Fallback workbook language.")
+    coordinator: Coordinator
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        unknown = [v for v in value if v not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"unknown language(s) {unknown}; use some of {list(LANGUAGES)}")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_default(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"unknown language {value!r}; use one of {list(LANGUAGES)}")
+        return value
+
+
+@dataclass(frozen=True)
+class ProgrammeFolder:
+    """The paths of one programme folder."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / PROGRAMME_FILE
+
+    @property
+    def roster(self) -> Path:
+        return self.root / ROSTER_FILE
+
+    @property
+    def ledger(self) -> Path:
+        return self.root / LEDGER_FILE
+
+    @property
+    def master(self) -> Path:
+        return self.root / MASTER_FILE
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    def folders(self) -> list[Path]:
+        """The sub-folders every programme has."""
+        return [self.outbox, self.inbox, self.archive, self.quarantine]
+
+    def require(self) -> None:
+        """Raise :class:`ProgrammeFolderError` unless this looks like a programme folder."""
+        if not self.config.is_file():
+            raise ProgrammeFolderError(
+                f"{self.root} is not a programme folder (no {PROGRAMME_FILE}). "
+                f"Please run 'mentorkit init {self.root}' first, or check the path.",
+                [finding("CFG003", file=str(self.config), location=str(self.config))],
+            )
+
+
+def programme_template(*, programme_id: str, name: str, cohort: str, start_date: dt.date) -> str:
+    """The commented ``programme.yaml`` that ``mentorkit init`` writes."""
+    template = resources.files("toolkit").joinpath("data/programme.template.yaml")
+    return template.read_text(encoding="utf-8").format(
+        programme_id=programme_id,
+        programme_name=name,
+        cohort=cohort,
+        start_date=start_date.isoformat(),
+    )
+
+
+def load_programme(path: Path) -> Programme:
+    """Read and validate ``programme.yaml``; raise :class:`ConfigError` with every problem."""
+    if not path.is_file():
+        raise ConfigError(
+            f"{path} does not exist", [finding("CFG003", file=str(path), location=str(path))]
+        )
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        f = finding("CFG001", file=path.name, detail=str(exc).replace("\n", " "))
+        raise ConfigError(f.render(), [f]) from None
+    if not isinstance(data, dict):
+        f = finding("CFG002", file=path.name, location="(top)", detail="expected keys", value=data)
+        raise ConfigError(f.render(), [f])
+    try:
+        return Programme.model_validate(data)
+    except ValidationError as exc:
+        findings = _findings_from(exc, text, path.name)
+        summary = "\n".join(f.render() for f in findings)
+        raise ConfigError(f"{path} has {len(findings)} problem(s):\n{summary}", findings) from None
+
+
+def _findings_from(exc: ValidationError, text: str, file: str) -> list[Finding]:
+    lines = _key_lines(text)
+    out = []
+    for err in exc.errors():
+        key_path = ".".join(str(p) for p in err["loc"])
+        line = lines.get(key_path) or lines.get(key_path.rsplit(".", 1)[0])
+        location = f"{key_path} (line {line})" if line else key_path
+        value = err.get("input") if err["type"] != "missing" else "nothing"
+        detail = err["msg"]
+        if err["type"] == "extra_forbidden":
+            detail = "unknown key (check its spelling and indentation)"
+        out.append(finding("CFG002", file=file, location=location, detail=detail, value=value))
+    return out
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Map each dotted key path of a YAML mapping to its 1-based line number."""
+    lines: dict[str, int] = {}
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return lines
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                path = f"{prefix}.{key.value}" if prefix else str(key.value)
+                lines[path] = key.start_mark.line + 1
+                walk(value, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                lines[f"{prefix}.{i}"] = item.start_mark.line + 1
+                walk(item, f"{prefix}.{i}")
+
+    walk(root, "")
+    return lines
+
+
+_ID_CLEAN = re.compile(r"[^A-Za-z0-9-]+")
+
+
+def slug(text: str) -> str:
+    """A file-name-safe programme id made from free text."""
+    return _ID_CLEAN.sub("-", text).strip("-")[:32] or "programme"

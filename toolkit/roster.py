@@ -1,0 +1,332 @@
+"""The roster workbook: who is in the programme, and (until matching exists) who is paired.
+
+The roster's columns are declared once in :data:`PEOPLE_COLUMNS` and :data:`PAIR_COLUMNS`; the
+roster template builder renders them and :func:`read_roster` reads them, reporting every problem
+with its sheet, Excel row, column header and value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import ConfigError
+from toolkit.filesafety import inspect_workbook
+from toolkit.framework import Framework
+from toolkit.messages import Finding, finding
+from toolkit.programme import EMAIL_PATTERN
+from toolkit.text import LANGUAGE_NAMES, LANGUAGES, normalise
+
+PEOPLE_SHEET = "People"
+PAIRS_SHEET = "Pairs"
+HEADER_ROW = 1
+"""Excel row of the column headers on both sheets; data start on the next row."""
+
+ROLES = ("mentor", "mentee")
+LEVELS = ("junior", "mid", "senior")
+SEXES = ("female", "male", "other", "undisclosed")
+
+
+@dataclass(frozen=True)
+class RosterColumn:
+    """One roster column: header, whether required, fixed choices, and help for the template."""
+
+    name: str
+    help: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    width: int = 14
+
+
+PEOPLE_COLUMNS: tuple[RosterColumn, ...] = (
+    RosterColumn("person_id", "A short unique id, e.g. KE-014. Never reuse one.", True),
+    RosterColumn("name", "Full name as it should appear in the workbooks.", True, width=24),
+    RosterColumn("email", "Work email address.", True, width=28),
+    RosterColumn("role", "mentor or mentee.", True, ROLES),
+    RosterColumn("country", "Two-letter ISO country code of the duty station, e.g. KE, SN.", True),
+    RosterColumn("office", "Country or regional office.", width=16),
+    RosterColumn("sector", "Sector or programme area, e.g. Health, WASH, Education.", width=16),
+    RosterColumn("level", "junior, mid or senior.", True, LEVELS),
+    RosterColumn(
+        "languages",
+        "Working languages as codes, preferred first, separated by commas: en, fr, es, pt.",
+        True,
+    ),
+    RosterColumn("sex", "female, male, other or undisclosed.", False, SEXES),
+    RosterColumn("line_manager_id", "person_id of the line manager, if in the roster."),
+    RosterColumn(
+        "domains",
+        "Mentors: domains of strength. Mentees: domains to grow. Codes separated by commas: "
+        "technical, evaluation, data, communication, strategy, leadership.",
+        width=30,
+    ),
+)
+
+PAIR_COLUMNS: tuple[RosterColumn, ...] = (
+    RosterColumn("mentor_id", "person_id of the mentor (role mentor).", True),
+    RosterColumn("mentee_id", "person_id of the mentee (role mentee).", True),
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of the roster."""
+
+    person_id: str
+    name: str
+    email: str
+    role: str
+    country: str
+    office: str
+    sector: str
+    level: str
+    languages: tuple[str, ...]
+    sex: str
+    line_manager_id: str
+    domains: tuple[str, ...]
+    row: int = 0
+
+    @property
+    def language(self) -> str:
+        """The preferred workbook language (first listed)."""
+        return self.languages[0]
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """A pair typed in the Pairs sheet."""
+
+    mentor_id: str
+    mentee_id: str
+    row: int
+
+
+@dataclass
+class Roster:
+    """The people and typed pairs of a roster, in file order."""
+
+    people: dict[str, Person] = field(default_factory=dict)
+    pairs: list[PairRow] = field(default_factory=list)
+
+
+_LANGUAGE_ALIASES = (
+    {normalise(code): code for code in LANGUAGES}
+    | {normalise(name): code for code, name in LANGUAGE_NAMES.items()}
+    | {"french": "fr", "spanish": "es", "portuguese": "pt", "anglais": "en", "ingles": "en"}
+)
+_SPLIT = re.compile(r"[,;/]+")
+
+
+def read_roster(path: Path, framework: Framework) -> Roster:
+    """Read and validate the roster; raise :class:`ConfigError` listing every problem."""
+    sheets, findings = _read_sheets(path)
+    roster = Roster()
+    if sheets is not None:
+        people_rows = _sheet_rows(sheets, PEOPLE_SHEET, PEOPLE_COLUMNS, path.name, findings)
+        pair_rows = _sheet_rows(sheets, PAIRS_SHEET, PAIR_COLUMNS, path.name, findings)
+        _people(people_rows, roster, framework, path.name, findings)
+        _pairs(pair_rows, roster, path.name, findings)
+    if findings:
+        lines = "\n".join(f.render() for f in findings)
+        raise ConfigError(f"{path} has {len(findings)} problem(s):\n{lines}", findings)
+    return roster
+
+
+def _read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]] | None, list[Finding]]:
+    from python_calamine import CalamineWorkbook
+
+    if not path.is_file():
+        return None, [finding("CFG003", file=path.name, location=str(path))]
+    inspection = inspect_workbook(path)
+    if not inspection.safe:
+        return None, inspection.findings
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets = {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+    except Exception as exc:  # calamine raises several unrelated types for unreadable files
+        return None, [finding("ROS010", file=path.name, detail=f"{type(exc).__name__}: {exc}")]
+    return sheets, []
+
+
+def _sheet_rows(
+    sheets: dict[str, list[list[Any]]],
+    title: str,
+    columns: tuple[RosterColumn, ...],
+    file: str,
+    findings: list[Finding],
+) -> list[tuple[int, dict[str, str]]]:
+    """(Excel row, {column: text}) for each non-empty data row of a sheet."""
+    by_norm = {normalise(name): name for name in sheets}
+    actual = by_norm.get(normalise(title))
+    if actual is None:
+        findings.append(finding("ROS001", file=file, sheet=title))
+        return []
+    grid = sheets[actual]
+    header = [normalise(h).replace(" ", "_") for h in (grid[0] if grid else [])]
+    positions: dict[str, int] = {}
+    for col in columns:
+        if col.name in header:
+            positions[col.name] = header.index(col.name)
+        elif col.required:
+            findings.append(
+                finding("ROS002", file=file, sheet=title, column=col.name, row=HEADER_ROW)
+            )
+    rows = []
+    for offset, raw in enumerate(grid[1:], start=HEADER_ROW + 1):
+        values = {name: _cell_text(raw[i]) if i < len(raw) else "" for name, i in positions.items()}
+        if any(values.values()):
+            rows.append((offset, values))
+    return rows
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _people(
+    rows: list[tuple[int, dict[str, str]]],
+    roster: Roster,
+    framework: Framework,
+    file: str,
+    findings: list[Finding],
+) -> None:
+    domain_codes = {normalise(d.code): d.code for d in framework.domains}
+    for d in framework.domains:
+        for label in d.label.values():
+            domain_codes[normalise(label)] = d.code
+    first_row: dict[str, int] = {}
+    for row, v in rows:
+        loc = {"file": file, "sheet": PEOPLE_SHEET, "row": row}
+        ok = True
+        for col in PEOPLE_COLUMNS:
+            value = v.get(col.name, "")
+            if col.required and not value:
+                findings.append(finding("ROS003", column=col.name, **loc))
+                ok = False
+            elif value and col.choices and value.lower() not in col.choices:
+                allowed = ", ".join(col.choices)
+                findings.append(
+                    finding("ROS004", column=col.name, value=value, allowed=allowed, **loc)
+                )
+                ok = False
+        email = v.get("email", "")
+        if email and not re.match(EMAIL_PATTERN, email):
+            findings.append(finding("ROS009", column="email", value=email, **loc))
+            ok = False
+        country = v.get("country", "")
+        if country and not re.fullmatch(r"[A-Za-z]{2}", country):
+            allowed = "a two-letter ISO code such as KE"
+            findings.append(
+                finding("ROS004", column="country", value=country, allowed=allowed, **loc)
+            )
+            ok = False
+        languages = _codes(v.get("languages", ""), _LANGUAGE_ALIASES, "languages", loc, findings)
+        domains = _codes(v.get("domains", ""), domain_codes, "domains", loc, findings)
+        if languages is None or domains is None:
+            ok = False
+        pid = v.get("person_id", "")
+        if pid in first_row:
+            findings.append(
+                finding("ROS005", column="person_id", value=pid, other_row=first_row[pid], **loc)
+            )
+            continue
+        if pid:
+            first_row[pid] = row
+        if not ok:
+            continue
+        roster.people[pid] = Person(
+            person_id=pid,
+            name=v.get("name", ""),
+            email=email,
+            role=v["role"].lower(),
+            country=country.upper(),
+            office=v.get("office", ""),
+            sector=v.get("sector", ""),
+            level=v["level"].lower(),
+            languages=tuple(languages or ()),
+            sex=v.get("sex", "").lower(),
+            line_manager_id=v.get("line_manager_id", ""),
+            domains=tuple(domains or ()),
+            row=row,
+        )
+    for person in roster.people.values():
+        manager = person.line_manager_id
+        if manager and manager not in first_row:
+            loc = {"file": file, "sheet": PEOPLE_SHEET, "row": person.row}
+            findings.append(finding("ROS006", column="line_manager_id", value=manager, **loc))
+
+
+def _codes(
+    text: str,
+    aliases: dict[str, str],
+    column: str,
+    loc: dict[str, Any],
+    findings: list[Finding],
+) -> list[str] | None:
+    """Split a comma-separated cell into known codes; None (and findings) if any is unknown."""
+    codes: list[str] = []
+    bad = False
+    for part in _SPLIT.split(text):
+        key = normalise(part)
+        if not key:
+            continue
+        code = aliases.get(key)
+        if code is None:
+            allowed = ", ".join(sorted(set(aliases.values())))
+            findings.append(
+                finding("ROS004", column=column, value=part.strip(), allowed=allowed, **loc)
+            )
+            bad = True
+        elif code not in codes:
+            codes.append(code)
+    return None if bad else codes
+
+
+def _pairs(
+    rows: list[tuple[int, dict[str, str]]], roster: Roster, file: str, findings: list[Finding]
+) -> None:
+    mentee_row: dict[str, int] = {}
+    for row, v in rows:
+        loc = {"file": file, "sheet": PAIRS_SHEET, "row": row}
+        ok = True
+        for column, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
+            pid = v.get(column, "")
+            person = roster.people.get(pid)
+            if not pid:
+                findings.append(finding("ROS003", column=column, **loc))
+                ok = False
+            elif person is None:
+                findings.append(finding("ROS006", column=column, value=pid, **loc))
+                ok = False
+            elif person.role != role:
+                findings.append(
+                    finding(
+                        "ROS007", column=column, value=pid, actual=person.role, expected=role, **loc
+                    )
+                )
+                ok = False
+        if not ok:
+            continue
+        mentee = roster.people[v["mentee_id"]]
+        if mentee.line_manager_id and mentee.line_manager_id == v["mentor_id"]:
+            findings.append(finding("ROS011", column="mentor_id", value=v["mentor_id"], **loc))
+            continue
+        if v["mentee_id"] in mentee_row:
+            findings.append(
+                finding(
+                    "ROS008",
+                    column="mentee_id",
+                    value=v["mentee_id"],
+                    other_row=mentee_row[v["mentee_id"]],
+                    **loc,
+                )
+            )
+            continue
+        mentee_row[v["mentee_id"]] = row
+        roster.pairs.append(PairRow(v["mentor_id"], v["mentee_id"], row))
