@@ -10,6 +10,7 @@ The first set, from the walking skeleton:
 AGR       % of active pairs with a signed agreement (both signatures and dates)
 SES       sessions held against sessions planned to date (held: a date, not postponed)
 REF-Qn    % of active pairs whose quarter-n reflection has both the mentee and mentor part
+          (quarters that have ended by the reference date)
 RET       % of active pairs that returned at least one accepted workbook
 COMP-xxx  mean change in competency rating from baseline to the latest rating, by domain
 ========  ==========================================================================
@@ -75,8 +76,11 @@ def _long_values(values: dict[str, dict[ValueKey, str]], active: list[str]) -> p
     return pd.DataFrame(records, columns=["pair_id", "tool", "row_key", "field", "value"])
 
 
-def _ratio(code: str, name: str, breakdown: str, num: float, den: float, unit: str = "%"):
+def _ratio(
+    code: str, name: str, breakdown: str, num: float, den: int, unit: str = "%"
+) -> dict[str, object]:
     value = (100.0 * num / den if unit == "%" else num / den) if den else None
+    num = int(num) if float(num).is_integer() else num
     return {
         "code": code, "indicator": name, "breakdown": breakdown, "numerator": num,
         "denominator": den, "value": None if value is None else round(value, 1), "unit": unit,
@@ -117,7 +121,8 @@ def _reflections(
     long: pd.DataFrame, active: list[str], inputs: IndicatorInputs
 ) -> list[dict[str, object]]:
     wide = _tool_wide(long, "reflection")
-    quarters = (inputs.cycle_months + 2) // 3
+    # Only quarters that have ended by the reference date are due.
+    quarters = months_elapsed(inputs.cycle_start, inputs.as_of, inputs.cycle_months) // 3
     out = []
     for q in range(1, quarters + 1):
         complete = 0

@@ -42,6 +42,13 @@ class PairWorkbookFiller:
         ws, row, col = self._locate(tool, field, row_key)
         ws.cell(row=row, column=col, value=value)
 
+    def row_keys(self, tool_code: str) -> list[str]:
+        """The row keys of a table tool, as they stand in its key column."""
+        tool = self.contract.tool(tool_code)
+        ws = self.wb[tr(tool.title, self.lang)]
+        keys = (ws.cell(row=r, column=1).value for r in range(FIRST_ROW + 2, ws.max_row + 1))
+        return [str(k) for k in keys if k not in (None, "")]
+
     def save(self, path: Path) -> None:
         """Save to ``path`` (creating its folder)."""
         path.parent.mkdir(parents=True, exist_ok=True)

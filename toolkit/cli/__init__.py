@@ -1,0 +1,312 @@
+"""The ``mentorkit`` command line: a thin layer over the library.
+
+Each command parses its options, calls one library function, and renders the result object.
+The toolkit's own errors become a clear message and exit code 2; data problems found in
+returned files give exit code 1; success is 0.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from toolkit import __version__
+from toolkit.errors import ToolkitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _handle_errors(func: F) -> F:
+    """Turn the toolkit's own errors into a message and exit code 2 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ToolkitError as exc:
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            sys.exit(EXIT_USAGE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _folder_argument(func: F) -> F:
+    return click.argument(
+        "folder", type=click.Path(file_okay=False, path_type=Path), metavar="DIR"
+    )(func)
+
+
+def _progress(label: str) -> Callable[[int, int, str], None]:
+    """A progress callback printing to stderr: a live counter on a terminal, else every 10%."""
+    tty = sys.stderr.isatty()
+
+    def report(done: int, total: int, what: str) -> None:
+        if tty:
+            end = "\n" if done == total else ""
+            click.echo(f"\r  {label} {done}/{total} {what:<12}", err=True, nl=False)
+            if end:
+                click.echo("", err=True)
+        elif total >= 20 and (done == total or done % max(1, total // 10) == 0):
+            click.echo(f"  {label} {done}/{total}", err=True)
+
+    return report
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mentorkit")
+def cli() -> None:
+    """Run an M&E mentoring and coaching programme through offline Excel workbooks.
+
+    The coordinator's cycle: init a programme folder, fill roster.xlsx, build the pair
+    workbooks, email them, drop returned attachments into inbox/, sync, read master.xlsx.
+    """
+
+
+@cli.command()
+@_folder_argument
+@click.option(
+    "--id",
+    "programme_id",
+    default="mentoring",
+    show_default=True,
+    help="Short programme code used in file names (letters, digits, dashes).",
+)
+@click.option(
+    "--name",
+    default="M&E Mentoring Programme",
+    show_default=True,
+    help="Full name of the programme.",
+)
+@click.option("--cohort", default="2026-A", show_default=True, help="Cohort code of this cycle.")
+@click.option(
+    "--start",
+    "start_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="First day of the cycle, YYYY-MM-DD (default: the 1st of this month).",
+)
+@_handle_errors
+def init(folder: Path, programme_id: str, name: str, cohort: str, start_date: Any) -> None:
+    """Create a programme folder DIR: programme.yaml, roster.xlsx, ledger and sub-folders.
+
+    Refuses to touch a folder that already holds a programme.
+    """  # fmt: skip
+    from builders.programme import create_programme
+    from toolkit.programme import slug
+
+    result = create_programme(
+        folder, programme_id=slug(programme_id), name=name, cohort=cohort,
+        start_date=start_date.date() if start_date else None,
+    )  # fmt: skip
+    click.echo(f"Created the programme folder {result.folder}:")
+    for path in result.created:
+        click.echo(f"  {path.relative_to(result.folder)}{'/' if path.is_dir() else ''}")
+    click.echo(
+        "Next: edit programme.yaml, list your people and pairs in roster.xlsx, then run\n"
+        f"  mentorkit build {folder}"
+    )
+
+
+@cli.command()
+@_folder_argument
+@_handle_errors
+def check(folder: Path) -> None:
+    """Check programme.yaml and roster.xlsx in DIR and report every problem."""
+    from toolkit.framework import load_framework
+    from toolkit.programme import ProgrammeFolder, load_programme
+    from toolkit.roster import read_roster
+
+    pf = ProgrammeFolder(folder)
+    pf.require()
+    programme = load_programme(pf.config)
+    roster = read_roster(pf.roster, load_framework())
+    mentors = sum(1 for p in roster.people.values() if p.role == "mentor")
+    click.echo(
+        f"programme.yaml: OK ({programme.programme.name}, cohort {programme.programme.cohort}).\n"
+        f"roster.xlsx: OK ({mentors} mentors, {len(roster.people) - mentors} mentees, "
+        f"{len(roster.pairs)} pairs)."
+    )
+
+
+@cli.command()
+@_folder_argument
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Issue a new revision of every active pair's workbook, carrying everything merged so far.",
+)
+@_handle_errors
+def build(folder: Path, refresh: bool) -> None:
+    """Write one workbook per pair into DIR/outbox and regenerate master.xlsx.
+
+    Pairs that already have a workbook are left alone unless --refresh is given.
+    """  # fmt: skip
+    from builders.programme import build_programme
+
+    result = build_programme(folder, refresh=refresh, progress=_progress("built"))
+    for f in result.findings:
+        click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
+    click.echo(
+        f"Built {len(result.workbooks)} pair workbook(s) in {folder / 'outbox'} "
+        f"({result.new_pairs} new pair(s), {result.unchanged_pairs} already issued)."
+    )
+    for w in result.workbooks:
+        click.echo(f"  {w.path.name}  {w.language}  {w.size_bytes:,} bytes")
+    if result.master:
+        click.echo(f"Regenerated {result.master.path}.")
+    if result.workbooks:
+        click.echo("Next: email each workbook to its pair; save returned attachments in inbox/.")
+
+
+@cli.command()
+@_folder_argument
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Do everything but write: the ledger, inbox and master stay as they are.",
+)
+@_handle_errors
+def sync(folder: Path, dry_run: bool) -> None:
+    """Take every returned file in DIR/inbox into the ledger and regenerate master.xlsx.
+
+    Accepted files move to archive/, rejected ones to quarantine/ with a reason file.
+    Exit code 0: all accepted; 1: some quarantined or with findings; 2: usage error.
+    """  # fmt: skip
+    from sync.run import sync_programme
+
+    result = sync_programme(folder, dry_run=dry_run, progress=_progress("read"))
+    _render_sync(result)
+    if not dry_run:
+        _regenerate_master(folder)
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@_folder_argument
+@_handle_errors
+def report(folder: Path) -> None:
+    """Regenerate DIR/master.xlsx from the ledger, as after a sync.
+
+    Use it when master.xlsx was open in a spreadsheet during a sync and could not be replaced.
+    """
+    _regenerate_master(folder, quiet_errors=False)
+
+
+@cli.command()
+@click.option("--indent", default=2, show_default=True, help="JSON indentation.")
+@_handle_errors
+def schema(indent: int) -> None:
+    """Print the workbook contract (sheets, fields, types, choices, layout) as JSON."""
+    from toolkit.contract import load_contract
+    from toolkit.contract import schema as contract_schema
+    from toolkit.framework import load_framework
+
+    framework = load_framework()
+    doc = contract_schema(load_contract(framework), framework)
+    click.echo(json.dumps(doc, indent=indent, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument(
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="[DIR]",
+    default=Path("mentorkit-demo"),
+)
+@click.option("--seed", default=7, show_default=True, help="Seed of the simulated returns.")
+@_handle_errors
+def demo(folder: Path, seed: int) -> None:
+    """Run the whole cycle on an example cohort in DIR (default ./mentorkit-demo).
+
+    Creates the programme, builds 14 pair workbooks, simulates two rounds of returns filled
+    the way people fill them (a duplicate, a damaged file and typing mistakes included),
+    syncs them, and regenerates the master workbook.
+    """  # fmt: skip
+    from toolkit.cli.demo import run_demo
+
+    result = run_demo(folder, seed=seed, echo=click.echo)
+    click.echo(
+        "\nWhere to look:\n"
+        f"  {folder / 'outbox'}      the pair workbooks as issued (open one in a spreadsheet)\n"
+        f"  {folder / 'archive'}     every accepted return, byte for byte\n"
+        f"  {folder / 'quarantine'}  the damaged return and its .reason.txt\n"
+        f"  {folder / 'master.xlsx'}  Indicators, Pairs, Submissions, Data quality\n"
+        f"Try: mentorkit sync {folder}   (nothing new: the ledger does not change)"
+    )  # fmt: skip
+    assert result.master is not None
+
+
+@cli.command()
+@click.argument(
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="[DIR]",
+    default=Path("sample_workbooks"),
+)
+@_handle_errors
+def samples(folder: Path) -> None:
+    """Regenerate the sample workbooks in DIR (default ./sample_workbooks) from the demo."""
+    from toolkit.cli.samples import write_samples
+
+    for path in write_samples(folder):
+        click.echo(f"  {path}")
+
+
+def _render_sync(result: Any) -> None:
+    prefix = "Dry run (nothing written): " if result.dry_run else ""
+    click.echo(
+        f"{prefix}{len(result.files)} file(s) in inbox/: {result.count('accepted')} accepted, "
+        f"{result.count('duplicate')} duplicate, {result.count('quarantined')} quarantined. "
+        f"Values: {result.values_new} new, {result.values_changed} changed."
+    )
+    for outcome in result.files:
+        if outcome.status == "quarantined" and outcome.reason:
+            click.secho(f"  Quarantined {outcome.name} → {outcome.stored_as}", fg="red")
+            click.echo(f"    {outcome.reason.render()}")
+        elif outcome.status == "duplicate":
+            click.echo(f"  Duplicate {outcome.name}: already received; nothing changed.")
+    findings = result.findings
+    quarantined = {id(o.reason) for o in result.files if o.reason}
+    located = [f for f in findings if id(f) not in quarantined]
+    if located:
+        click.echo(f"Findings ({len(located)}):")
+        for f in located:
+            click.echo(f"  {f.render()}")
+
+
+def _regenerate_master(folder: Path, quiet_errors: bool = True) -> None:
+    from builders.master import write_master
+    from toolkit.errors import WorkbookWriteError
+    from toolkit.framework import load_framework
+    from toolkit.ledger import Ledger
+    from toolkit.programme import ProgrammeFolder, load_programme
+
+    pf = ProgrammeFolder(folder)
+    pf.require()
+    programme = load_programme(pf.config)
+    with Ledger(pf.ledger) as ledger:
+        try:
+            result = write_master(pf, ledger, programme, load_framework())
+        except WorkbookWriteError as exc:
+            if not quiet_errors:
+                raise
+            click.secho(
+                f"The ledger is up to date, but {exc} Then run: mentorkit report {folder}",
+                fg="yellow",
+                err=True,
+            )
+            return
+    click.echo(f"Regenerated {result.path} ({result.pairs} pairs, {result.submissions} files).")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="mentorkit")
