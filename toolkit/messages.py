@@ -280,6 +280,8 @@ def finding(code: str, **facts: Any) -> Finding:
     used in the template and stored on the finding; other keywords only fill the template.
     """
     spec = CATALOGUE[code]
+    if "value" in facts:
+        facts["value"] = _as_typed(facts["value"])
     values = {k: ("" if v is None else v) for k, v in facts.items()}
     message = spec.text.format_map(_Defaulting(values))
     raw_value = facts.get("value")
@@ -295,6 +297,15 @@ def finding(code: str, **facts: Any) -> Finding:
         column=str(facts.get("column") or ""),
         value="" if raw_value is None else str(raw_value),
     )
+
+
+def _as_typed(value: Any) -> Any:
+    """A cell value the way the person saw it: 900 rather than 900.0, dates as ISO text."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 class _Defaulting(dict):

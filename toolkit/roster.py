@@ -127,7 +127,13 @@ def read_roster(path: Path, framework: Framework) -> Roster:
         people_rows = _sheet_rows(sheets, PEOPLE_SHEET, PEOPLE_COLUMNS, path.name, findings)
         pair_rows = _sheet_rows(sheets, PAIRS_SHEET, PAIR_COLUMNS, path.name, findings)
         _people(people_rows, roster, framework, path.name, findings)
-        _pairs(pair_rows, roster, path.name, findings)
+        _pairs(
+            pair_rows,
+            roster,
+            {pid for _, v in people_rows if (pid := v.get("person_id"))},
+            path.name,
+            findings,
+        )
     if findings:
         lines = "\n".join(f.render() for f in findings)
         raise ConfigError(f"{path} has {len(findings)} problem(s):\n{lines}", findings)
@@ -289,8 +295,13 @@ def _codes(
 
 
 def _pairs(
-    rows: list[tuple[int, dict[str, str]]], roster: Roster, file: str, findings: list[Finding]
+    rows: list[tuple[int, dict[str, str]]],
+    roster: Roster,
+    listed: set[str],
+    file: str,
+    findings: list[Finding],
 ) -> None:
+    """Check the typed pairs; a person whose own row has problems is not reported again."""
     mentee_row: dict[str, int] = {}
     for row, v in rows:
         loc = {"file": file, "sheet": PAIRS_SHEET, "row": row}
@@ -302,7 +313,8 @@ def _pairs(
                 findings.append(finding("ROS003", column=column, **loc))
                 ok = False
             elif person is None:
-                findings.append(finding("ROS006", column=column, value=pid, **loc))
+                if pid not in listed:
+                    findings.append(finding("ROS006", column=column, value=pid, **loc))
                 ok = False
             elif person.role != role:
                 findings.append(

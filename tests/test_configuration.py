@@ -1,0 +1,165 @@
+"""programme.yaml and roster.xlsx: every problem reported with its location."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from builders.programme import build_programme, create_programme
+from builders.roster import render_roster_template
+from tests.conftest import NOW, PAIRS, PEOPLE
+from toolkit.errors import ConfigError, ProgrammeFolderError
+from toolkit.framework import load_framework
+from toolkit.programme import load_programme, programme_template
+from toolkit.roster import read_roster
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "programme.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def template() -> str:
+    return programme_template(
+        programme_id="x", name="X", cohort="2026-A", start_date=dt.date(2026, 1, 1)
+    )
+
+
+def test_the_commented_template_loads(tmp_path: Path, template: str) -> None:
+    programme = load_programme(_config(tmp_path, template))
+    assert (programme.cycle.months, programme.delivery_mode.value) == (12, "hybrid")
+    assert programme.languages == ["en", "fr"]
+
+
+def test_invalid_yaml_is_reported(tmp_path: Path, template: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_programme(_config(tmp_path, template.replace("  months: 12", "months:\t[12")))
+    assert [f.code for f in err.value.findings] == ["CFG001"]
+
+
+def test_every_bad_value_is_reported_with_key_path_and_line(tmp_path, template) -> None:
+    broken = (
+        template.replace("months: 12", "months: twelve")
+        .replace("delivery_mode: hybrid", "delivery_mode: online")
+        .replace("languages: [en, fr]", "languages: [en, de]")
+        .replace("email: mentoring@example.org", "emial: mentoring@example.org")
+    )
+    with pytest.raises(ConfigError) as err:
+        load_programme(_config(tmp_path, broken))
+    lines = template.splitlines()
+    line_of = {k: next(i for i, t in enumerate(lines, 1) if t.strip().startswith(k)) for k in
+               ("months:", "delivery_mode:", "languages:", "email:", "coordinator:")}  # fmt: skip
+    got = sorted((f.code, f.message.split(":")[0], f.value) for f in err.value.findings)
+    assert got == [
+        # A missing key is located at its section.
+        ("CFG002", f"key coordinator.email (line {line_of['coordinator:']})", "nothing"),
+        ("CFG002", f"key coordinator.emial (line {line_of['email:']})", "mentoring@example.org"),
+        ("CFG002", f"key cycle.months (line {line_of['months:']})", "twelve"),
+        ("CFG002", f"key delivery_mode (line {line_of['delivery_mode:']})", "online"),
+        ("CFG002", f"key languages (line {line_of['languages:']})", "['en', 'de']"),
+    ]
+
+
+def test_missing_programme_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_programme(tmp_path / "nope.yaml")
+    assert [f.code for f in err.value.findings] == ["CFG003"]
+
+
+def test_init_refuses_to_overwrite(programme: Path) -> None:
+    before = (programme / "programme.yaml").read_bytes()
+    with pytest.raises(ProgrammeFolderError):
+        create_programme(programme)
+    assert (programme / "programme.yaml").read_bytes() == before
+
+
+def test_changing_the_programme_id_after_init_is_refused(programme: Path) -> None:
+    config = programme / "programme.yaml"
+    config.write_text(config.read_text().replace("id: test", "id: renamed"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        build_programme(programme, now=NOW)
+    assert [f.code for f in err.value.findings] == ["CFG002"]
+
+
+def _roster(tmp_path: Path, people=PEOPLE, pairs=PAIRS) -> Path:
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(render_roster_template(NOW, people=people, pairs=pairs))
+    return path
+
+
+def _swap(index: int, column: int, value: str) -> list[tuple[str, ...]]:
+    people = [list(p) for p in PEOPLE]
+    people[index][column] = value
+    return [tuple(p) for p in people]
+
+
+ROSTER_CASES = [
+    # (people, pairs, expected (code, sheet, Excel row, column, value))
+    (_swap(0, 1, ""), PAIRS, [("ROS003", "People", 2, "name", "")]),
+    (_swap(0, 3, "coach"), PAIRS, [("ROS004", "People", 2, "role", "coach")]),
+    (_swap(1, 4, "Senegal"), PAIRS, [("ROS004", "People", 3, "country", "Senegal")]),
+    (_swap(2, 8, "en, de"), PAIRS, [("ROS004", "People", 4, "languages", "de")]),
+    (_swap(3, 11, "cooking"), PAIRS, [("ROS004", "People", 5, "domains", "cooking")]),
+    (_swap(1, 2, "aminata.example.org"), PAIRS,
+     [("ROS009", "People", 3, "email", "aminata.example.org")]),
+    (_swap(4, 0, "E1"), PAIRS, [("ROS005", "People", 6, "person_id", "E1"),
+                                ("ROS006", "Pairs", 3, "mentee_id", "E2")]),
+    (_swap(4, 10, "BOSS"), PAIRS, [("ROS006", "People", 6, "line_manager_id", "BOSS")]),
+    (PEOPLE, [("M1", "E1"), ("M9", "E2")], [("ROS006", "Pairs", 3, "mentor_id", "M9")]),
+    (PEOPLE, [("E1", "M1")], [("ROS007", "Pairs", 2, "mentor_id", "E1"),
+                              ("ROS007", "Pairs", 2, "mentee_id", "M1")]),
+    (PEOPLE, [("M1", "E1"), ("M2", "E1")], [("ROS008", "Pairs", 3, "mentee_id", "E1")]),
+    (PEOPLE, [("M3", "E1")], [("ROS011", "Pairs", 2, "mentor_id", "M3")]),
+    (PEOPLE, [("M1", "")], [("ROS003", "Pairs", 2, "mentee_id", "")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("people", "pairs", "expected"), ROSTER_CASES)
+def test_roster_problems_are_located(tmp_path: Path, people, pairs, expected) -> None:
+    with pytest.raises(ConfigError) as err:
+        read_roster(_roster(tmp_path, people, pairs), load_framework())
+    got = [(f.code, f.sheet, f.row, f.column, f.value) for f in err.value.findings]
+    assert got == expected
+
+
+def test_roster_forgives_case_and_language_names(tmp_path: Path) -> None:
+    people = _swap(1, 8, "Français")
+    people = [tuple(p) for p in people]
+    roster = read_roster(_roster(tmp_path, people), load_framework())
+    assert roster.people["M2"].languages == ("fr",)
+    assert roster.people["E1"].domains == ("technical",)
+
+
+def test_roster_missing_sheet_and_column(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = _roster(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    del wb["Pairs"]
+    wb["People"]["A1"] = "identifier"
+    wb.save(path)
+    with pytest.raises(ConfigError) as err:
+        read_roster(path, load_framework())
+    got = sorted((f.code, f.sheet, f.column) for f in err.value.findings)
+    assert got[:2] == [("ROS001", "Pairs", ""), ("ROS002", "People", "person_id")]
+
+
+def test_unreadable_roster(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(ConfigError) as err:
+        read_roster(path, load_framework())
+    assert [f.code for f in err.value.findings] in (["FIL002"], ["ROS010"])
+
+
+def test_unsupported_roster_language_falls_back_with_a_warning(tmp_path: Path) -> None:
+    people = [tuple(p) for p in _swap(4, 8, "pt")]
+    root = tmp_path / "p"
+    create_programme(root, programme_id="t", people=people, pairs=PAIRS, now=NOW)
+    result = build_programme(root, now=NOW)
+    assert [(f.code, f.row, f.value) for f in result.findings] == [("ROS012", 6, "pt")]
+    assert {w.pair_id: w.language for w in result.workbooks}["P002"] == "en"

@@ -1,0 +1,230 @@
+"""Broken, foreign and hostile returns: each is quarantined with the expected reason code,
+its original kept byte for byte, and nothing reaches the ledger. Files are made by the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+from builders.pair import PairContext, render_pair_workbook
+from builders.programme import build_programme, create_programme
+from sync.run import sync_programme
+from tests.conftest import NOW, PAIRS, PEOPLE, START
+from toolkit.contract import META_SHEET
+from toolkit.identity import PairIdentity
+from toolkit.ledger import Ledger
+
+RETURNED = dt.datetime(2026, 4, 10, 17, 0, tzinfo=dt.timezone.utc)
+
+
+def _issued(built) -> bytes:
+    return next(w.path for w in built.workbooks if w.pair_id == "P001").read_bytes()
+
+
+def random_bytes(built, tmp: Path) -> bytes:
+    return bytes(range(256)) * 40
+
+
+def empty(built, tmp: Path) -> bytes:
+    return b""
+
+
+def truncated(built, tmp: Path) -> bytes:
+    data = _issued(built)
+    return data[: len(data) // 2]
+
+
+def docx_renamed(built, tmp: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<document/>")
+    return buf.getvalue()
+
+
+def far_corner_cell(built, tmp: Path) -> bytes:
+    # One stray keystroke after Ctrl+End: python-calamine would abort the whole process.
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("Session log")
+    ws.write(0, 0, "Month")
+    ws.write(1048575, 16383, "x")
+    wb.close()
+    return buf.getvalue()
+
+
+def decompression_bomb(built, tmp: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/sharedStrings.xml", "<sst>" + "A" * 30_000_000 + "</sst>")
+    return buf.getvalue()
+
+
+def billion_laughs(built, tmp: Path) -> bytes:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    bomb = f'<?xml version="1.0"?><!DOCTYPE sst [{entities}]><sst><si><t>&lol9;</t></si></sst>'
+    src = zipfile.ZipFile(io.BytesIO(_issued(built)))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info)
+            zf.writestr(info, bomb if info.filename == "xl/sharedStrings.xml" else data)
+    return buf.getvalue()
+
+
+def password_protected(built, tmp: Path) -> bytes:
+    msoffcrypto = pytest.importorskip("msoffcrypto", reason="msoffcrypto-tool is a test extra")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_issued(built))).encrypt("secret", out)
+    assert msoffcrypto
+    return out.getvalue()
+
+
+def no_identity_sheet(built, tmp: Path) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(_issued(built)))
+    del wb[META_SHEET]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def tampered_identity(built, tmp: Path) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(_issued(built)))
+    ws = wb[META_SHEET]
+    for row in ws.iter_rows():
+        if row[0].value == "pair_id":
+            row[1].value = "P002"  # someone unhid the sheet and "fixed" it
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def other_programme(built, tmp: Path) -> bytes:
+    other = tmp / "other"
+    create_programme(
+        other, programme_id="other", cohort="2026-A", people=PEOPLE, pairs=PAIRS,
+        start_date=START, now=NOW,
+    )  # fmt: skip
+    result = build_programme(other, now=NOW)
+    return result.workbooks[0].path.read_bytes()
+
+
+def _signed(pair_id: str, revision: int) -> bytes:
+    from toolkit.contract import load_contract
+    from toolkit.framework import load_framework
+
+    framework = load_framework()
+    contract = load_contract(framework)
+    identity = PairIdentity(
+        "test", "2026-A", pair_id, "M1", "E1", revision, NOW.isoformat(), contract.version,
+        contract.fingerprint, "0.1.0", "en",
+    )  # fmt: skip
+    ctx = PairContext(identity, "Test", "A", "B", "c@example.org", "junior", 12)
+    return render_pair_workbook(ctx, contract, framework, "test-secret")
+
+
+def unknown_pair(built, tmp: Path) -> bytes:
+    return _signed("P099", 1)
+
+
+def unknown_revision(built, tmp: Path) -> bytes:
+    return _signed("P001", 5)
+
+
+CASES: list[tuple[Callable[..., bytes], str]] = [
+    (random_bytes, "FIL001"),
+    (empty, "FIL001"),
+    (docx_renamed, "FIL001"),
+    (truncated, "FIL002"),
+    (billion_laughs, "FIL002"),
+    (decompression_bomb, "FIL003"),
+    (password_protected, "FIL004"),
+    (far_corner_cell, "FIL006"),
+    (no_identity_sheet, "IDN001"),
+    (tampered_identity, "IDN002"),
+    (other_programme, "IDN003"),
+    (unknown_pair, "IDN004"),
+    (unknown_revision, "IDN005"),
+]
+
+
+@pytest.mark.parametrize(("make", "code"), CASES, ids=[c[0].__name__ for c in CASES])
+def test_quarantined_with_reason(
+    make: Callable[..., bytes], code: str, programme: Path, built, tmp_path: Path
+) -> None:
+    data = make(built, tmp_path)
+    (programme / "inbox" / "attachment.xlsx").write_bytes(data)
+
+    result = sync_programme(programme, now=RETURNED)
+
+    [outcome] = result.files
+    assert (outcome.status, outcome.reason.code if outcome.reason else None) == (
+        "quarantined",
+        code,
+    )
+    assert result.exit_code == 1
+    kept = programme / outcome.stored_as
+    assert kept.read_bytes() == data
+    reason = kept.with_name(kept.name + ".reason.txt").read_text(encoding="utf-8")
+    assert code in reason
+    with Ledger(programme / "mentorkit.db") as ledger:
+        assert ledger.value_count() == 0
+        assert [(s.status, s.reason_code) for s in ledger.submissions()] == [("quarantined", code)]
+
+
+def test_too_large_file_is_refused_before_reading(programme: Path, built) -> None:
+    big = programme / "inbox" / "huge.xlsx"
+    with big.open("wb") as fh:
+        fh.write(b"PK\x03\x04")
+        fh.truncate(21 * 1024 * 1024)
+    result = sync_programme(programme, now=RETURNED)
+    assert [(o.status, o.reason.code) for o in result.files] == [("quarantined", "FIL003")]
+
+
+def test_lock_and_system_files_are_skipped_and_subfolders_are_read(programme: Path, built) -> None:
+    inbox = programme / "inbox"
+    (inbox / "~$workbook.xlsx").write_bytes(b"lock")
+    (inbox / ".~lock.workbook.xlsx#").write_bytes(b"lock")
+    (inbox / "Thumbs.db").write_bytes(b"x")
+    (inbox / "March").mkdir()
+    (inbox / "March" / "P001.xlsx").write_bytes(_issued(built))
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert [(o.name, o.status) for o in result.files] == [("March/P001.xlsx", "accepted")]
+    assert sorted(p.name for p in inbox.iterdir()) == [
+        ".~lock.workbook.xlsx#", "March", "Thumbs.db", "~$workbook.xlsx"
+    ]  # fmt: skip
+
+
+def test_dry_run_writes_nothing(programme: Path, built) -> None:
+    (programme / "inbox" / "P001.xlsx").write_bytes(_issued(built))
+    (programme / "inbox" / "junk.xlsx").write_bytes(b"junk")
+    before = (programme / "mentorkit.db").read_bytes()
+
+    result = sync_programme(programme, dry_run=True, now=RETURNED)
+
+    assert sorted((o.name, o.status) for o in result.files) == [
+        ("P001.xlsx", "accepted"), ("junk.xlsx", "quarantined")
+    ]  # fmt: skip
+    assert (programme / "mentorkit.db").read_bytes() == before
+    assert sorted(p.name for p in (programme / "inbox").iterdir()) == ["P001.xlsx", "junk.xlsx"]
+    assert not os.listdir(programme / "quarantine")

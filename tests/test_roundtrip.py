@@ -1,0 +1,256 @@
+"""Build → fill as a person would → sync → the ledger holds exactly what was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sync.run import sync_programme
+from toolkit.ledger import Ledger
+
+RETURNED = dt.datetime(2026, 4, 10, 17, 0, tzinfo=dt.timezone.utc)
+
+
+def _typical(f) -> None:
+    f.set("start", "returned_by", "mentee")
+    f.set("agreement", "goal_1", "Write SMART indicators for my project")
+    f.set("agreement", "meeting_mode", "video")
+    f.set("agreement", "confidentiality", "yes")
+    f.set("agreement", "mentor_signed_on", dt.date(2026, 1, 20))
+    f.set("sessions", "session_date", dt.date(2026, 1, 21), "1")
+    f.set("sessions", "minutes", 90, "1")
+    f.set("sessions", "attendance", "both", "1")
+    f.set("competencies", "baseline", "2", "TEC-J1")
+    f.set("competencies", "q1", "3", "TEC-J1")
+    f.set("reflection", "mentee_satisfaction", "4", "Q1")
+    f.set("reflection", "support_needed", "no", "Q1")
+
+
+EXPECTED = {
+    ("start", "", "returned_by"): "mentee",
+    ("agreement", "", "goal_1"): "Write SMART indicators for my project",
+    ("agreement", "", "meeting_mode"): "video",
+    ("agreement", "", "confidentiality"): "yes",
+    ("agreement", "", "mentor_signed_on"): "2026-01-20",
+    ("sessions", "1", "session_date"): "2026-01-21",
+    ("sessions", "1", "minutes"): "90",
+    ("sessions", "1", "attendance"): "both",
+    ("competencies", "TEC-J1", "baseline"): "2",
+    ("competencies", "TEC-J1", "q1"): "3",
+    ("reflection", "Q1", "mentee_satisfaction"): "4",
+    ("reflection", "Q1", "support_needed"): "no",
+}
+
+
+def test_ledger_holds_exactly_what_was_typed(programme: Path, fill, ledger_values) -> None:
+    f = fill("P001")
+    _typical(f)
+    f.save(programme / "inbox" / "Re_ my workbook.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert [(o.name, o.status, o.pair_id, o.values_new) for o in result.files] == [
+        ("Re_ my workbook.xlsx", "accepted", "P001", len(EXPECTED))
+    ]
+    assert result.exit_code == 0
+    assert ledger_values("P001") == EXPECTED
+    assert not list((programme / "inbox").iterdir())
+    archived = list((programme / "archive").iterdir())
+    assert [p.name.split("_", 1)[1] for p in archived] == ["Re_ my workbook.xlsx"]
+
+
+def test_french_labels_give_the_same_codes_as_english(programme: Path, fill, ledger_values):
+    english, french = fill("P001"), fill("P002")
+    for f in (english, french):
+        f.set("agreement", "meeting_mode", "phone")
+        f.set("agreement", "no_fault_exit", "yes")
+        f.set("sessions", "attendance", "mentee_absent", "2")
+        f.set("reflection", "goals_status", "on_track", "Q1")
+    english.save(programme / "inbox" / "en.xlsx")
+    french.save(programme / "inbox" / "fr.xlsx")
+    sync_programme(programme, now=RETURNED)
+    assert ledger_values("P001") == ledger_values("P002")
+    assert ledger_values("P002")[("agreement", "", "meeting_mode")] == "phone"
+
+
+def test_second_sync_and_same_file_again_change_nothing(programme: Path, fill) -> None:
+    f = fill("P001")
+    _typical(f)
+    f.save(programme / "inbox" / "first.xlsx")
+    sync_programme(programme, now=RETURNED)
+    with Ledger(programme / "mentorkit.db") as ledger:
+        before = (ledger.value_count(), ledger.current_values())
+
+    again = sync_programme(programme, now=RETURNED)  # empty inbox
+    assert again.files == []
+    archived = next((programme / "archive").glob("*first.xlsx"))
+    (programme / "inbox" / "forwarded copy.xlsx").write_bytes(archived.read_bytes())
+    dup = sync_programme(programme, now=RETURNED)
+
+    assert [(o.status, o.findings[0].code) for o in dup.files] == [("duplicate", "FIL005")]
+    with Ledger(programme / "mentorkit.db") as ledger:
+        assert (ledger.value_count(), ledger.current_values()) == before
+    assert (programme / "archive" / "duplicates").is_dir()
+
+
+def test_stale_copy_does_not_erase_newer_values(programme: Path, fill, ledger_values) -> None:
+    newer = fill("P001")
+    _typical(newer)
+    newer.save(programme / "inbox" / "newer.xlsx")
+    sync_programme(programme, now=RETURNED)
+    stale = fill("P001")  # the blank copy as issued, sent later
+    stale.set("sessions", "session_date", dt.date(2026, 2, 18), "2")
+    stale.save(programme / "inbox" / "stale.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert [(o.values_new, o.values_changed) for o in result.files] == [(1, 0)]
+    assert ledger_values("P001") == EXPECTED | {("sessions", "2", "session_date"): "2026-02-18"}
+
+
+def test_a_changed_value_is_kept_with_its_history(programme: Path, fill, ledger_values) -> None:
+    f = fill("P001")
+    f.set("sessions", "minutes", 60, "1")
+    f.save(programme / "inbox" / "a.xlsx")
+    sync_programme(programme, now=RETURNED)
+    f.set("sessions", "minutes", 75, "1")
+    f.save(programme / "inbox" / "b.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert [(o.values_new, o.values_changed) for o in result.files] == [(0, 1)]
+    assert ledger_values("P001")[("sessions", "1", "minutes")] == "75"
+    with Ledger(programme / "mentorkit.db") as ledger:
+        history = ledger.conn.execute(
+            "SELECT value FROM field_values WHERE field = 'minutes' ORDER BY value_id"
+        ).fetchall()
+    assert history == [("60",), ("75",)]
+
+
+def test_bad_values_become_located_findings_and_the_rest_is_kept(
+    programme: Path, fill, ledger_values
+) -> None:
+    f = fill("P001")
+    f.set("sessions", "session_date", dt.date(2026, 1, 21), "1")
+    f.type_raw("sessions", "minutes", "ninety", "1")
+    f.type_raw("sessions", "mode", "WhatsApp", "1")
+    f.type_raw("sessions", "minutes", 12.5, "2")
+    f.type_raw("sessions", "minutes", 900, "3")
+    f.type_raw("sessions", "session_date", "31/02/2026", "2")
+    f.type_raw("sessions", "session_date", "15/03/2026", "3")
+    f.type_raw("agreement", "mentee_signed_on", "2026-01-22")
+    f.save(programme / "inbox" / "typos.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    outcome = result.files[0]
+    assert outcome.status == "accepted"
+    assert result.exit_code == 1
+    located = sorted((x.code, x.sheet, x.cell, x.column, x.value) for x in outcome.findings)
+    assert located == [
+        ("VAL001", "Session log", "E5", "How", "WhatsApp"),
+        ("VAL002", "Session log", "C6", "Date held", "31/02/2026"),
+        ("VAL003", "Session log", "D5", "Minutes", "ninety"),
+        ("VAL004", "Session log", "D6", "Minutes", "12.5"),
+        ("VAL005", "Session log", "D7", "Minutes", "900"),
+    ]
+    values = ledger_values("P001")
+    assert values[("sessions", "1", "session_date")] == "2026-01-21"
+    assert values[("sessions", "3", "session_date")] == "2026-03-15"
+    assert values[("agreement", "", "mentee_signed_on")] == "2026-01-22"
+    assert ("sessions", "1", "minutes") not in values
+    with Ledger(programme / "mentorkit.db") as ledger:
+        stored = {(f["code"], f["cell"]) for f in ledger.findings()}
+    assert ("VAL003", "D5") in stored
+
+
+def test_inserted_rows_and_moved_columns_are_read_by_header_text(
+    programme: Path, fill, ledger_values
+) -> None:
+    f = fill("P001")
+    f.set("sessions", "minutes", 80, "4")
+    ws = f.wb["Session log"]
+    ws.protection.sheet = False
+    ws.insert_rows(3, amount=2)  # rows inserted above the table
+    ws.insert_cols(2)  # a column inserted between the key and the topic
+    f.save(programme / "inbox" / "edited.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert result.files[0].status == "accepted"
+    assert ledger_values("P001") == {("sessions", "4", "minutes"): "80"}
+
+
+def test_unknown_row_key_is_reported_not_read(programme: Path, fill, ledger_values) -> None:
+    f = fill("P001")
+    ws = f.wb["Session log"]
+    ws.protection.sheet = False
+    ws.cell(row=20, column=1, value="13")
+    ws.cell(row=20, column=4, value=90)
+    f.save(programme / "inbox" / "extra.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert [(x.code, x.cell, x.value) for x in result.files[0].findings] == [
+        ("VAL009", "A20", "13")
+    ]
+    assert ledger_values("P001") == {}
+
+
+def test_data_below_the_table_without_a_key_is_reported(programme: Path, fill) -> None:
+    f = fill("P001")
+    ws = f.wb["Reflection"]
+    ws.protection.sheet = False
+    ws.cell(row=12, column=2, value="Extra notes typed below the table")
+    f.save(programme / "inbox" / "below.xlsx")
+    result = sync_programme(programme, now=RETURNED)
+    assert [(x.code, x.cell) for x in result.files[0].findings] == [("VAL010", "B12")]
+
+
+def test_deleted_sheet_and_renamed_header_are_reported(programme: Path, fill) -> None:
+    f = fill("P001")
+    del f.wb["Reflection"]
+    ws = f.wb["Session log"]
+    ws.protection.sheet = False
+    ws["D4"] = "Duration"
+    f.save(programme / "inbox" / "mangled.xlsx")
+    result = sync_programme(programme, now=RETURNED)
+    codes = sorted((x.code, x.sheet, x.column) for x in result.files[0].findings)
+    assert codes == [("VAL007", "Reflection", ""), ("VAL008", "Session log", "Minutes")]
+
+
+def test_very_long_text_is_kept_in_full_with_a_warning(programme: Path, fill, ledger_values):
+    text = "x" * 300
+    f = fill("P001")
+    f.type_raw("agreement", "meeting_time", text)
+    f.save(programme / "inbox" / "long.xlsx")
+    result = sync_programme(programme, now=RETURNED)
+    assert [x.code for x in result.files[0].findings] == ["VAL006"]
+    assert ledger_values("P001")[("agreement", "", "meeting_time")] == text
+
+
+def test_refresh_issues_a_new_revision_carrying_merged_values(
+    programme: Path, fill, contract
+) -> None:
+    from builders.programme import build_programme
+    from toolkit.cli.fill import PairWorkbookFiller
+
+    f = fill("P001")
+    _typical(f)
+    f.save(programme / "inbox" / "r1.xlsx")
+    sync_programme(programme, now=RETURNED)
+
+    result = build_programme(programme, refresh=True, now=RETURNED)
+
+    assert sorted((w.pair_id, w.revision) for w in result.workbooks) == [
+        ("P001", 2), ("P002", 2), ("P003", 2)
+    ]  # fmt: skip
+    r2 = next(w.path for w in result.workbooks if w.pair_id == "P001")
+    assert r2.name == "test_P001_r2.xlsx"
+    # A person returns revision 2 untouched: nothing changes, nothing is erased.
+    (programme / "inbox" / "r2.xlsx").write_bytes(r2.read_bytes())
+    again = sync_programme(programme, now=RETURNED)
+    assert [(o.revision, o.values_new, o.values_changed) for o in again.files] == [(2, 0, 0)]
+    # And what it shows is what was merged.
+    shown = PairWorkbookFiller(r2, contract, "en").wb["Agreement"]
+    assert "Write SMART indicators for my project" in [c.value for c in shown["B"]]
