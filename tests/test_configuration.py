@@ -149,11 +149,19 @@ def test_roster_missing_sheet_and_column(tmp_path: Path) -> None:
 
 
 def test_unreadable_roster(tmp_path: Path) -> None:
-    path = tmp_path / "roster.xlsx"
-    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
-    with pytest.raises(ConfigError) as err:
-        read_roster(path, load_framework())
-    assert [f.code for f in err.value.findings] in (["FIL002"], ["ROS010"])
+    import zipfile
+
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    garbled = tmp_path / "roster.xlsx"
+    with zipfile.ZipFile(garbled, "w") as zf:
+        zf.writestr("xl/workbook.xml", "this is not XML <<<")
+    codes = []
+    for path in (damaged, garbled):
+        with pytest.raises(ConfigError) as err:
+            read_roster(path, load_framework())
+        codes.append([f.code for f in err.value.findings])
+    assert codes == [["FIL002"], ["ROS010"]]
 
 
 def test_unsupported_roster_language_falls_back_with_a_warning(tmp_path: Path) -> None:

@@ -156,7 +156,8 @@ def run_demo(root: Path, *, seed: int = 7, echo: Echo | None = None) -> DemoResu
                 if n == 1 and pid == "P004":
                     filler.type_raw("sessions", "minutes", "one and a half hours", "2")
                     filler.type_raw("sessions", "mode", "WhatsApp", "3")
-                filler.save(copies[pid])
+                saved = dt.datetime.combine(returned_on, dt.time(8, 0), tzinfo=dt.timezone.utc)
+                filler.save(copies[pid], saved_at=saved - dt.timedelta(days=int(pid[1:]) % 5))
                 shutil.copy(copies[pid], folder.inbox / _mail_name(pid, lang, n))
                 sent += 1
             if n == 1:

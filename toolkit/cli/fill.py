@@ -8,6 +8,9 @@ types exactly what it is given, to imitate a value pasted past a dropdown.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,8 @@ import openpyxl
 
 from toolkit.contract import FIRST_ROW, Contract, FieldType, LayoutKind, table_columns
 from toolkit.text import normalise, tr
+
+_MODIFIED = re.compile(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:)")
 
 
 class PairWorkbookFiller:
@@ -49,10 +54,28 @@ class PairWorkbookFiller:
         keys = (ws.cell(row=r, column=1).value for r in range(FIRST_ROW + 2, ws.max_row + 1))
         return [str(k) for k in keys if k not in (None, "")]
 
-    def save(self, path: Path) -> None:
-        """Save to ``path`` (creating its folder)."""
+    def save(self, path: Path, saved_at: dt.datetime | None = None) -> None:
+        """Save to ``path`` (creating its folder).
+
+        openpyxl stamps the file with the current time; with ``saved_at`` the stamp (and the zip
+        entries' times) are fixed instead, so a simulated return is byte for byte repeatable.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.wb.save(path)
+        if saved_at is None:
+            self.wb.save(path)
+            return
+        buffer = io.BytesIO()
+        self.wb.save(buffer)
+        stamp = saved_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        out = io.BytesIO()
+        with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "docProps/core.xml":
+                    data = _MODIFIED.sub(lambda m: m.group(1) + stamp.encode() + m.group(2), data)
+                dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data,
+                             zipfile.ZIP_DEFLATED)  # fmt: skip
+        path.write_bytes(out.getvalue())
 
     def _locate(self, tool_code: str, field: str, row_key: str) -> tuple[Any, int, int]:
         tool = self.contract.tool(tool_code)

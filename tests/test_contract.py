@@ -1,0 +1,119 @@
+"""The workbook contract and the starter framework: complete, translated, consistent."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from builders.pair import PairContext, render_pair_workbook
+from toolkit.contract import (
+    LISTS_SHEET,
+    META_SHEET,
+    Contract,
+    FieldType,
+    LayoutKind,
+    schema,
+)
+from toolkit.framework import load_framework
+from toolkit.identity import PairIdentity
+from toolkit.text import LANGUAGES, missing_languages
+
+
+def _texts(contract: Contract):
+    for tool in contract.tools:
+        yield f"{tool.code}.title", tool.title
+        yield f"{tool.code}.description", tool.description
+        for item in (*tool.info, *tool.display, *([tool.key] if tool.key else [])):
+            yield f"{tool.code}.{item.code}.label", item.label
+        for info in tool.info:
+            if info.text:
+                yield f"{tool.code}.{info.code}.text", info.text
+        for f in tool.fields:
+            yield f"{tool.code}.{f.code}.label", f.label
+            yield f"{tool.code}.{f.code}.help", f.help
+    for name, cl in contract.choice_lists.items():
+        for c in cl.items:
+            yield f"choice {name}.{c.code}", c.label
+    for key, text in contract.ui.items():
+        yield f"ui.{key}", text
+
+
+def test_every_contract_text_exists_in_all_four_languages(contract: Contract) -> None:
+    missing = {k: missing_languages(t) for k, t in _texts(contract) if missing_languages(t)}
+    assert missing == {}
+
+
+def test_every_framework_text_exists_in_all_four_languages() -> None:
+    fw = load_framework()
+    texts = [d.label for d in fw.domains] + [lv.label for lv in fw.levels]
+    texts += [m.text for m in fw.milestones] + [m.evidence for m in fw.milestones]
+    texts += [t.topic for t in fw.session_plan] + [r.label for r in fw.rating_scale]
+    assert [t for t in texts if missing_languages(t)] == []
+
+
+def test_starter_framework_shape() -> None:
+    fw = load_framework()
+    assert len(fw.domains) == 6 and [lv.code for lv in fw.levels] == ["junior", "mid", "senior"]
+    for d in fw.domains:
+        for lv in fw.levels:
+            cell = [m for m in fw.milestones if m.domain == d.code and m.level == lv.code]
+            assert len(cell) >= 2, (d.code, lv.code)
+    assert [t.month for t in fw.session_plan] == list(range(1, 13))
+
+
+def test_the_four_tools_and_their_kinds(contract: Contract) -> None:
+    assert [(t.code, t.kind) for t in contract.tools] == [
+        ("start", LayoutKind.FORM),
+        ("agreement", LayoutKind.FORM),
+        ("competencies", LayoutKind.MATRIX),
+        ("sessions", LayoutKind.TABLE),
+        ("reflection", LayoutKind.TABLE),
+    ]
+    types = {f.type for t in contract.tools for f in t.fields}
+    assert types >= {FieldType.TEXT, FieldType.LONG_TEXT, FieldType.DATE, FieldType.INTEGER,
+                     FieldType.CHOICE, FieldType.YES_NO}  # fmt: skip
+    assert [c.code for c in contract.choices("rating")] == ["1", "2", "3", "4"]
+
+
+def test_schema_is_json_and_names_every_sheet(contract: Contract) -> None:
+    doc = json.loads(json.dumps(schema(contract, load_framework())))
+    assert [t["code"] for t in doc["tools"]] == [t.code for t in contract.tools]
+    sessions = next(t for t in doc["tools"] if t["code"] == "sessions")
+    assert sessions["layout"]["columns"]["month"] == "A"
+    assert sessions["layout"]["header_excel_row"] == 4
+    assert doc["fingerprint"] == contract.fingerprint
+
+
+def test_fingerprint_changes_with_the_contract(contract: Contract) -> None:
+    changed = contract.model_copy(update={"version": "9.9"})
+    assert changed.fingerprint != contract.fingerprint
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pair_workbook_in_each_language(contract: Contract, lang: str) -> None:
+    """Rendered sheets carry the language's titles; lists stay under 255 characters inline
+    (they are ranges on a hidden sheet); the identity sheet is very hidden."""
+    framework = load_framework()
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", "mid", 12)
+    data = render_pair_workbook(ctx, contract, framework, "s")
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    titles = [t.title[lang] for t in contract.tools]
+    assert wb.sheet_names == [*titles, LISTS_SHEET, META_SHEET]
+    visibility = {m.name: str(m.visible).rsplit(".", 1)[-1] for m in wb.sheets_metadata}
+    assert visibility[META_SHEET] == "VeryHidden" and visibility[LISTS_SHEET] == "Hidden"
+    assert len(data) < 25_000
+
+
+def test_same_input_gives_byte_identical_workbook(contract: Contract) -> None:
+    framework = load_framework()
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", "en")  # fmt: skip
+    ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", "mid", 12)
+    assert render_pair_workbook(ctx, contract, framework, "s") == render_pair_workbook(
+        ctx, contract, framework, "s"
+    )
