@@ -118,7 +118,7 @@ def _render(
         book, "Indicators", title, subtitle,
         ["Code", "Indicator", "Breakdown", "Numerator", "Denominator", "Value", "Unit"],
         [[_plain(v) for v in row] for row in indicators.itertuples(index=False)],
-        [12, 52, 26, 12, 13, 10, 8],
+        [20, 52, 30, 12, 13, 10, 8],
     )  # fmt: skip
     _table(
         book, "Pairs", title, subtitle,

@@ -204,7 +204,7 @@ def _check_same_programme(programme: Programme, programme_id: str, cohort_id: st
         f = finding(
             "CFG002", file="programme.yaml", location="programme.id / programme.cohort",
             detail=f"the ledger was created for {programme_id} / {cohort_id}; the id and cohort "
-            "cannot change once workbooks exist",
+            "are fixed by 'mentorkit init' (they are signed into every workbook)",
             value=f"{programme.programme.id} / {programme.programme.cohort}",
         )  # fmt: skip
         raise ConfigError(f.render(), [f])

@@ -175,10 +175,13 @@ class _Ingest:
         assert outcome.pair_id is not None and outcome.revision is not None
         base = self.ledger.revision_values(outcome.pair_id, outcome.revision)
         current = self.ledger.current_values(outcome.pair_id).get(outcome.pair_id, {})
+        merged = self.ledger.merged_since(outcome.pair_id, outcome.revision)
         applied: dict[ValueKey, str] = {}
         for key, value in snapshot.values.items():
             if value == base.get(key, "") or value == current.get(key, ""):
                 continue  # the sender did not change it, or it is already the current value
+            if (*key, value) in merged:
+                continue  # this change was merged before and has since been superseded
             applied[key] = value
             if current.get(key, ""):
                 outcome.values_changed += 1

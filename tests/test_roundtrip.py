@@ -254,3 +254,45 @@ def test_refresh_issues_a_new_revision_carrying_merged_values(
     # And what it shows is what was merged.
     shown = PairWorkbookFiller(r2, contract, "en").wb["Agreement"]
     assert "Write SMART indicators for my project" in [c.value for c in shown["B"]]
+
+
+def test_an_older_copy_sent_again_does_not_undo_a_newer_change(
+    programme: Path, fill, ledger_values
+) -> None:
+    mentee = fill("P001")
+    mentee.set("agreement", "goal_1", "A")
+    mentee.save(programme / "inbox" / "mentee.xlsx")
+    sync_programme(programme, now=RETURNED)
+    mentor = fill("P001")
+    mentor.set("agreement", "goal_1", "B")
+    mentor.save(programme / "inbox" / "mentor.xlsx")
+    sync_programme(programme, now=RETURNED)
+    mentee.set("sessions", "minutes", 90, "1")  # the mentee adds a session to their old copy
+    mentee.save(programme / "inbox" / "mentee again.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert [(o.values_new, o.values_changed) for o in result.files] == [(1, 0)]
+    assert ledger_values("P001") == {
+        ("agreement", "", "goal_1"): "B",
+        ("sessions", "1", "minutes"): "90",
+    }
+
+
+def test_a_deliberate_change_back_on_a_new_revision_is_applied(
+    programme: Path, fill, ledger_values, contract
+) -> None:
+    from builders.programme import build_programme
+    from toolkit.cli.fill import PairWorkbookFiller
+
+    for value, name in (("A", "a.xlsx"), ("B", "b.xlsx")):
+        f = fill("P001")
+        f.set("agreement", "goal_1", value)
+        f.save(programme / "inbox" / name)
+        sync_programme(programme, now=RETURNED)
+    r2 = build_programme(programme, refresh=True, now=RETURNED).workbooks[0].path
+    f = PairWorkbookFiller(r2, contract, "en")
+    f.set("agreement", "goal_1", "A")
+    f.save(programme / "inbox" / "back to A.xlsx")
+    sync_programme(programme, now=RETURNED)
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "A"

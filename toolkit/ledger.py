@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS revisions (
     file_name TEXT NOT NULL,
     language TEXT NOT NULL,
     contract_fingerprint TEXT NOT NULL,
+    last_submission_id INTEGER NOT NULL,
     PRIMARY KEY (pair_id, revision)
 );
 CREATE TABLE IF NOT EXISTS revision_values (
@@ -317,10 +318,11 @@ class Ledger:
         values: dict[ValueKey, str],
     ) -> None:
         """Remember an issued workbook revision and the values it was issued with."""
+        last = self.conn.execute("SELECT MAX(submission_id) FROM submissions").fetchone()[0]
         self.conn.execute(
             "INSERT INTO revisions (pair_id, revision, issued_at, file_name, language, "
-            "contract_fingerprint) VALUES (?, ?, ?, ?, ?, ?)",
-            (pair_id, revision, issued_at, file_name, language, fingerprint),
+            "contract_fingerprint, last_submission_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (pair_id, revision, issued_at, file_name, language, fingerprint, last or 0),
         )
         self.conn.executemany(
             "INSERT INTO revision_values (pair_id, revision, tool, row_key, field, value) "
@@ -343,6 +345,18 @@ class Ledger:
             (pair_id, revision),
         )
         return {(t, r, f): v for t, r, f, v in rows}
+
+    def merged_since(self, pair_id: str, revision: int) -> set[tuple[str, str, str, str]]:
+        """(tool, row_key, field, value) of every value applied for a pair since a revision
+        was issued: a returned change already among them was merged before, and a copy
+        re-sent later must not bring it back over a newer value."""
+        rows = self.conn.execute(
+            "SELECT v.tool, v.row_key, v.field, v.value FROM field_values v "
+            "JOIN revisions r ON r.pair_id = v.pair_id AND r.revision = ? "
+            "WHERE v.pair_id = ? AND v.submission_id > r.last_submission_id",
+            (revision, pair_id),
+        )
+        return {tuple(row) for row in rows}
 
     def revisions(self) -> list[tuple[str, int, str, str]]:
         """(pair_id, revision, issued_at, file_name) of every issued workbook."""
