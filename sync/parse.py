@@ -56,11 +56,13 @@ def parse_workbook(
     lang: str,
     file: str,
     row_keys: dict[str, set[str]] | None = None,
+    choices: ChoiceIndex | None = None,
 ) -> Snapshot:
     """Read every tool of the contract from the sheets of a returned workbook.
 
     ``row_keys`` gives, per table tool, the row keys the workbook was issued with; a row with
-    another key is reported rather than read.
+    another key is reported rather than read. ``choices`` may be passed in to reuse one index
+    across many files.
     """
     snapshot = Snapshot()
     titles = title_index(contract)
@@ -69,7 +71,7 @@ def parse_workbook(
         code = titles.get(normalise(sheet.title))
         if code and code not in by_tool:
             by_tool[code] = sheet
-    choices = ChoiceIndex(contract)
+    choices = choices or ChoiceIndex(contract)
     for tool in contract.tools:
         sheet = by_tool.get(tool.code)
         if sheet is None:

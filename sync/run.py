@@ -20,6 +20,7 @@ from sync.discover import discover
 from sync.identify import identify
 from sync.parse import Snapshot, parse_workbook
 from sync.reader import read_workbook
+from sync.values import ChoiceIndex
 from toolkit.contract import Contract, LayoutKind, load_contract, rows_for
 from toolkit.framework import Framework, load_framework
 from toolkit.ledger import Ledger, PairRecord, SubmissionRecord, ValueKey, now_iso
@@ -125,6 +126,7 @@ class _Ingest:
         self.contract = contract
         self.stamp = stamp
         self.dry_run = dry_run
+        self.choices = ChoiceIndex(contract)
 
     def one(self, path: Path) -> FileOutcome:
         name = path.relative_to(self.folder.inbox).as_posix()
@@ -153,8 +155,9 @@ class _Ingest:
         assert pair is not None
         outcome.pair_id, outcome.revision = ident.pair_id, ident.revision
         snapshot = parse_workbook(
-            read.sheets, self.contract, ident.language, name, self._row_keys(pair, ident.language)
-        )
+            read.sheets, self.contract, ident.language, name,
+            self._row_keys(pair, ident.language), self.choices,
+        )  # fmt: skip
         outcome.findings.extend(snapshot.findings)
         applied = self._merge(outcome, snapshot)
         return self._finish(path, outcome, len(data), applied, snapshot.returned_by)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -57,7 +58,13 @@ def normalise(value: object) -> str:
     >>> normalise("  Journal des Séances : ")
     'journal des seances'
     """
-    text = unicodedata.normalize("NFKD", str(value))
+    return _normalise(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _normalise(value: str) -> str:
+    # Cached: sync compares the same few hundred labels in every returned workbook.
+    text = unicodedata.normalize("NFKD", value)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _SPACES.sub(" ", text.replace("\u00a0", " ")).strip(_EDGE_PUNCT).lower()
     return text
