@@ -90,6 +90,15 @@ def strict(render: Callable[[], bytes], what: str) -> bytes:
             raise WorkbookWriteError(f"Could not write {what}: {exc}") from exc
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename, so a reader never
     sees half a file; raise :class:`WorkbookWriteError` when the target is locked."""
@@ -98,6 +107,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes the file private; give it normal rights
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -296,3 +296,13 @@ def test_a_deliberate_change_back_on_a_new_revision_is_applied(
     f.save(programme / "inbox" / "back to A.xlsx")
     sync_programme(programme, now=RETURNED)
     assert ledger_values("P001")[("agreement", "", "goal_1")] == "A"
+
+
+def test_outputs_have_normal_file_permissions(programme: Path, built) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in [built.workbooks[0].path, programme / "master.xlsx", programme / "roster.xlsx"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
