@@ -71,7 +71,7 @@ CATALOGUE: dict[str, MessageSpec] = {
     "ROS004": MessageSpec(
         Severity.ERROR,
         "'{column}' has {value!r}, which is not one of: {allowed}",
-        "Please pick a value from the cell's dropdown list.",
+        "Please use one of these values (clicking the column's cells shows its help).",
     ),
     "ROS005": MessageSpec(
         Severity.ERROR,

@@ -8,9 +8,11 @@ with its sheet, Excel row, column header and value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.errors import ConfigError
 from toolkit.filesafety import inspect_workbook
@@ -123,9 +125,11 @@ def read_roster(path: Path, framework: Framework) -> Roster:
     """Read and validate the roster; raise :class:`ConfigError` listing every problem."""
     sheets, findings = _read_sheets(path)
     roster = Roster()
+    positions: dict[str, dict[str, int]] = {}
     if sheets is not None:
-        people_rows = _sheet_rows(sheets, PEOPLE_SHEET, PEOPLE_COLUMNS, path.name, findings)
-        pair_rows = _sheet_rows(sheets, PAIRS_SHEET, PAIR_COLUMNS, path.name, findings)
+        people_rows = _sheet_rows(sheets, PEOPLE_SHEET, PEOPLE_COLUMNS, path.name, findings,
+                                  positions)  # fmt: skip
+        pair_rows = _sheet_rows(sheets, PAIRS_SHEET, PAIR_COLUMNS, path.name, findings, positions)
         _people(people_rows, roster, framework, path.name, findings)
         _pairs(
             pair_rows,
@@ -134,6 +138,7 @@ def read_roster(path: Path, framework: Framework) -> Roster:
             path.name,
             findings,
         )
+    findings = [_with_cell(f, positions) for f in findings]
     if findings:
         lines = "\n".join(f.render() for f in findings)
         raise ConfigError(f"{path} has {len(findings)} problem(s):\n{lines}", findings)
@@ -162,8 +167,10 @@ def _sheet_rows(
     columns: tuple[RosterColumn, ...],
     file: str,
     findings: list[Finding],
+    positions_by_sheet: dict[str, dict[str, int]],
 ) -> list[tuple[int, dict[str, str]]]:
-    """(Excel row, {column: text}) for each non-empty data row of a sheet."""
+    """(Excel row, {column: text}) for each non-empty data row of a sheet; the 0-based column
+    of each header found is recorded in ``positions_by_sheet``."""
     by_norm = {normalise(name): name for name in sheets}
     actual = by_norm.get(normalise(title))
     if actual is None:
@@ -171,7 +178,7 @@ def _sheet_rows(
         return []
     grid = sheets[actual]
     header = [normalise(h).replace(" ", "_") for h in (grid[0] if grid else [])]
-    positions: dict[str, int] = {}
+    positions = positions_by_sheet.setdefault(title, {})
     for col in columns:
         if col.name in header:
             positions[col.name] = header.index(col.name)
@@ -185,6 +192,14 @@ def _sheet_rows(
         if any(values.values()):
             rows.append((offset, values))
     return rows
+
+
+def _with_cell(f: Finding, positions: dict[str, dict[str, int]]) -> Finding:
+    """The finding with its A1 cell, when its sheet, row and column are known."""
+    col = positions.get(f.sheet, {}).get(f.column)
+    if f.cell or col is None or f.row is None:
+        return f
+    return replace(f, cell=xl_rowcol_to_cell(f.row - 1, col))
 
 
 def _cell_text(value: Any) -> str:
