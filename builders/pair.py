@@ -27,6 +27,7 @@ from toolkit.contract import (
     FieldType,
     LayoutKind,
     ToolSpec,
+    form_first_field_row,
     rows_for,
     table_columns,
 )
@@ -149,8 +150,7 @@ class _PairWorkbook:
             if len(value) > 60:
                 ws.set_row(row, 15 * (len(value) // 55 + 1))
             row += 1
-        if tool.info:
-            row += 1
+        row = form_first_field_row(tool)
         for spec in tool.fields:
             label = tr(spec.label, self.lang) + (" *" if spec.required else "")
             ws.write_string(row, 0, label, self.fmt["label"])

@@ -25,7 +25,13 @@ from toolkit.framework import load_framework
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger, PairRecord, now_iso
 from toolkit.messages import Finding, finding
-from toolkit.programme import Programme, ProgrammeFolder, load_programme, programme_template
+from toolkit.programme import (
+    Programme,
+    ProgrammeFolder,
+    check_identity,
+    load_programme,
+    programme_template,
+)
 from toolkit.roster import Person, read_roster
 
 Progress = Callable[[int, int, str], None]
@@ -75,6 +81,7 @@ def create_programme(
     now: dt.datetime | None = None,
 ) -> InitResult:
     """Create a programme folder; refuse to touch one that already holds a programme."""
+    check_identity(programme_id, name, cohort)
     folder = ProgrammeFolder(root)
     existing = [p for p in (folder.config, folder.roster, folder.ledger) if p.exists()]
     if existing:

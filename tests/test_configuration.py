@@ -79,7 +79,7 @@ def test_init_refuses_to_overwrite(programme: Path) -> None:
 
 def test_changing_the_programme_id_after_init_is_refused(programme: Path) -> None:
     config = programme / "programme.yaml"
-    config.write_text(config.read_text().replace("id: test", "id: renamed"), encoding="utf-8")
+    config.write_text(config.read_text().replace('id: "test"', 'id: "renamed"'), encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         build_programme(programme, now=NOW)
     assert [f.code for f in err.value.findings] == ["CFG002"]
@@ -171,3 +171,30 @@ def test_unsupported_roster_language_falls_back_with_a_warning(tmp_path: Path) -
     result = build_programme(root, now=NOW)
     assert [(f.code, f.row, f.value) for f in result.findings] == [("ROS012", 6, "pt")]
     assert {w.pair_id: w.language for w in result.workbooks}["P002"] == "en"
+
+
+def test_impossible_date_and_non_utf8_file_are_config_errors(tmp_path: Path, template) -> None:
+    codes = []
+    for data in (
+        template.replace("start_date: 2026-01-01", "start_date: 2026-02-30").encode(),
+        template.replace('name: "X"', 'name: "Programme régional"').encode("cp1252"),
+    ):
+        path = tmp_path / "programme.yaml"
+        path.write_bytes(data)
+        with pytest.raises(ConfigError) as err:
+            load_programme(path)
+        codes.append([f.code for f in err.value.findings])
+    assert codes == [["CFG001"], ["CFG001"]]
+
+
+def test_init_checks_id_and_cohort_before_writing_anything(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        create_programme(tmp_path / "p", cohort="2026 A")
+    assert [f.code for f in err.value.findings] == ["CFG002"]
+    assert not (tmp_path / "p").exists()
+
+
+def test_names_with_colons_and_numeric_ids_survive_the_template(tmp_path: Path) -> None:
+    create_programme(tmp_path / "p", programme_id="2026", name="M&E: West Africa", now=NOW)
+    programme = load_programme(tmp_path / "p" / "programme.yaml")
+    assert (programme.programme.id, programme.programme.name) == ("2026", "M&E: West Africa")

@@ -15,6 +15,7 @@ from toolkit.contract import (
     Contract,
     FieldType,
     LayoutKind,
+    load_contract,
     schema,
 )
 from toolkit.framework import load_framework
@@ -117,3 +118,16 @@ def test_same_input_gives_byte_identical_workbook(contract: Contract) -> None:
     assert render_pair_workbook(ctx, contract, framework, "s") == render_pair_workbook(
         ctx, contract, framework, "s"
     )
+
+
+def test_schema_form_rows_match_the_built_workbook(built) -> None:
+    """A reader following `mentorkit schema` finds each form's first field where it says."""
+    import openpyxl
+
+    contract = load_contract(load_framework())
+    doc = schema(contract, load_framework())
+    wb = openpyxl.load_workbook(built.workbooks[0].path)
+    for tool, entry in zip(contract.tools, doc["tools"], strict=True):
+        if tool.kind is LayoutKind.FORM:
+            label = wb[tool.title["en"]].cell(row=entry["layout"]["first_excel_row"], column=1)
+            assert label.value.rstrip(" *") == tool.fields[0].label["en"], tool.code

@@ -238,6 +238,11 @@ def _resolved(framework: Framework) -> Contract:
     return Contract.model_validate(raw)
 
 
+def form_first_field_row(tool: ToolSpec) -> int:
+    """0-based row of a form's first input field: after its info lines and one blank row."""
+    return FIRST_ROW + len(tool.info) + (1 if tool.info else 0)
+
+
 def table_columns(tool: ToolSpec) -> list[Column | FieldSpec]:
     """The columns of a table or matrix, left to right: key, display columns, input fields."""
     assert tool.key is not None
@@ -304,7 +309,7 @@ def schema(contract: Contract, framework: Framework) -> dict[str, Any]:
             entry["layout"] = {
                 "label_column": "A",
                 "value_column": "B",
-                "first_excel_row": FIRST_ROW + 1 + len(tool.info),
+                "first_excel_row": form_first_field_row(tool) + 1,
             }
         else:
             entry["layout"] = {

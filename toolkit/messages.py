@@ -39,7 +39,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         Severity.ERROR,
         "programme.yaml is not valid YAML: {detail}",
         "Please open programme.yaml in a text editor and fix the line named above "
-        "(indentation uses spaces, text with a colon needs quotes).",
+        "(indentation uses spaces, text with a colon needs quotes, dates are real dates as "
+        "YYYY-MM-DD), and save it as UTF-8.",
     ),
     "CFG002": MessageSpec(
         Severity.ERROR,
@@ -205,8 +206,9 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "VAL006": MessageSpec(
         Severity.ERROR,
-        "'{column}' has {detail} characters; at most {allowed} are kept",
-        "Please shorten the text; the full text is kept in the archived file.",
+        "'{column}' has {detail} characters, more than the {allowed} this field expects; "
+        "all of it was kept",
+        "Please ask the sender to keep this field shorter next time.",
     ),
     "VAL007": MessageSpec(
         Severity.WARNING,

@@ -8,6 +8,7 @@ folders of a programme (see ARCHITECTURE.md) so no other module builds those pat
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -177,12 +178,31 @@ class ProgrammeFolder:
 def programme_template(*, programme_id: str, name: str, cohort: str, start_date: dt.date) -> str:
     """The commented ``programme.yaml`` that ``mentorkit init`` writes."""
     template = resources.files("toolkit").joinpath("data/programme.template.yaml")
+    # Quoted as JSON strings (valid YAML), so a name with a colon or an id of digits stays text.
     return template.read_text(encoding="utf-8").format(
-        programme_id=programme_id,
-        programme_name=name,
-        cohort=cohort,
+        programme_id=json.dumps(programme_id),
+        programme_name=json.dumps(name, ensure_ascii=False),
+        cohort=json.dumps(cohort),
         start_date=start_date.isoformat(),
     )
+
+
+def check_identity(programme_id: str, name: str, cohort: str) -> None:
+    """Raise :class:`ConfigError` unless these can be a programme's id, name and cohort.
+
+    Checked before ``mentorkit init`` writes anything, since id and cohort can never change.
+    """
+    try:
+        ProgrammeId(id=programme_id, name=name, cohort=cohort)
+    except ValidationError as exc:
+        findings = [
+            finding(
+                "CFG002", file="mentorkit init", location=f"programme.{e['loc'][0]}",
+                detail=e["msg"], value=e.get("input"),
+            )
+            for e in exc.errors()
+        ]  # fmt: skip
+        raise ConfigError("\n".join(f.render() for f in findings), findings) from None
 
 
 def load_programme(path: Path) -> Programme:
@@ -191,10 +211,15 @@ def load_programme(path: Path) -> Programme:
         raise ConfigError(
             f"{path} does not exist", [finding("CFG003", file=str(path), location=str(path))]
         )
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        detail = f"it is not saved as UTF-8 text ({exc.reason} at byte {exc.start})"
+        f = finding("CFG001", file=path.name, detail=detail)
+        raise ConfigError(f.render(), [f]) from None
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
         f = finding("CFG001", file=path.name, detail=str(exc).replace("\n", " "))
         raise ConfigError(f.render(), [f]) from None
     if not isinstance(data, dict):

@@ -155,7 +155,10 @@ def _read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]] | None, list[Fi
         return None, inspection.findings
     try:
         wb = CalamineWorkbook.from_path(str(path))
-        sheets = {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+        sheets = {
+            name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in wb.sheet_names
+        }
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
         return None, [finding("ROS010", file=path.name, detail=f"{type(exc).__name__}: {exc}")]
     return sheets, []
