@@ -130,16 +130,16 @@ def _render(
     )  # fmt: skip
     _table(
         book, "Submissions", title, subtitle,
-        ["#", "Received", "File", "SHA-256", "Bytes", "Pair", "Revision", "Sent by", "Result",
-         "Reason code", "Reason", "Values new", "Values changed", "Kept as"],
+        ["#", "Received", "Saved by sender", "File", "SHA-256", "Bytes", "Pair", "Revision",
+         "Sent by", "Result", "Reason code", "Reason", "Values new", "Values changed", "Kept as"],
         [
-            [s.submission_id, s.received_at, s.file_name, s.sha256[:16], s.size_bytes,
+            [s.submission_id, s.received_at, s.saved_at, s.file_name, s.sha256[:16], s.size_bytes,
              s.pair_id or "", s.revision or "", s.returned_by, s.status, s.reason_code,
              s.reason, s.values_new, s.values_changed, s.stored_as]
             for s in submissions  # type: ignore[attr-defined]
         ],
-        [5, 22, 30, 18, 9, 7, 9, 9, 12, 11, 50, 10, 10, 40],
-        status_col=8,
+        [5, 22, 22, 30, 18, 9, 7, 9, 9, 12, 11, 50, 10, 10, 40],
+        status_col=9,
     )  # fmt: skip
     _table(
         book, "Data quality", title, subtitle,

@@ -31,7 +31,12 @@ from toolkit.ledger import ValueKey
 from toolkit.messages import Finding, Severity, finding
 from toolkit.text import LANGUAGES, normalise, tr
 
-_FORM_LABEL_COLUMNS = 4  # a label may have moved right by a few inserted columns
+_FORM_LABEL_COLUMNS = 4
+RETURNED_BY: ValueKey = (
+    "start",
+    "",
+    "returned_by",
+)  # a label may have moved right by a few inserted columns
 
 
 @dataclass
@@ -40,10 +45,9 @@ class Snapshot:
 
     values: dict[ValueKey, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def returned_by(self) -> str:
-        return self.values.get(("start", "", "returned_by"), "")
+    returned_by: str = ""
+    """Who sent this copy (Start here): it names the copy, so it is kept with the submission
+    rather than merged as a value."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -83,6 +87,7 @@ def parse_workbook(
             reader.form()
         else:
             reader.table()
+    snapshot.returned_by = snapshot.values.pop(RETURNED_BY, "")
     return snapshot
 
 

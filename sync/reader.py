@@ -7,6 +7,9 @@ becomes a :class:`~toolkit.messages.Finding`, never an exception.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,10 +37,12 @@ class Sheet:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """The sheets of a file, or the findings that kept it from being read."""
+    """The sheets of a file, or the findings that kept it from being read, and the time the
+    file says it was last saved (UTC, ISO 8601), when it says so."""
 
     sheets: list[Sheet]
     findings: list[Finding]
+    saved_at: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -65,4 +70,36 @@ def read_workbook(path: Path, *, display_name: str = "") -> ReadResult:
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
         return ReadResult([], [finding("FIL002", file=name, detail=detail)])
-    return ReadResult(sheets, [])
+    return ReadResult(sheets, [], _saved_at(path, inspection.kind))
+
+
+_SAVED = {
+    FileKind.XLSX: (
+        "docProps/core.xml",
+        re.compile(rb"<dcterms:modified[^>]{0,200}>([^<]{1,64})<"),
+    ),
+    FileKind.ODS: ("meta.xml", re.compile(rb"<dc:date>([^<]{1,64})<")),
+}
+
+
+_STAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:[.,]\d+)?(Z|[+-]\d\d:\d\d)?$")
+
+
+def _saved_at(path: Path, kind: FileKind) -> str | None:
+    """When the file says it was last saved, from its document properties (xlsx, ods)."""
+    if kind not in _SAVED:
+        return None
+    member, pattern = _SAVED[kind]
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+            found = pattern.search(fh.read(65536))
+        stamp = _STAMP.match(found.group(1).decode().strip()) if found else None
+        if not stamp:
+            return None
+        zone = (stamp.group(2) or "").replace("Z", "+00:00")
+        moment = dt.datetime.fromisoformat(stamp.group(1) + zone)
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)  # LibreOffice writes local time, unmarked
+    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()

@@ -14,7 +14,7 @@ def _pair(pid: str, status: str = "active") -> PairRecord:
 
 
 def _submission(pid: str, status: str = "accepted") -> SubmissionRecord:
-    return SubmissionRecord(1, "t", "f", "h", 1, pid, 1, "", status, "", "", "", 0, 0)
+    return SubmissionRecord(1, "t", "t", "f", "h", 1, pid, 1, "", status, "", "", "", 0, 0)
 
 
 SIGNED = {

@@ -27,7 +27,6 @@ def _typical(f) -> None:
 
 
 EXPECTED = {
-    ("start", "", "returned_by"): "mentee",
     ("agreement", "", "goal_1"): "Write SMART indicators for my project",
     ("agreement", "", "meeting_mode"): "video",
     ("agreement", "", "confidentiality"): "yes",
@@ -260,10 +259,12 @@ def test_an_older_copy_sent_again_does_not_undo_a_newer_change(
     programme: Path, fill, ledger_values
 ) -> None:
     mentee = fill("P001")
+    mentee.set("start", "returned_by", "mentee")
     mentee.set("agreement", "goal_1", "A")
     mentee.save(programme / "inbox" / "mentee.xlsx")
     sync_programme(programme, now=RETURNED)
     mentor = fill("P001")
+    mentor.set("start", "returned_by", "mentor")
     mentor.set("agreement", "goal_1", "B")
     mentor.save(programme / "inbox" / "mentor.xlsx")
     sync_programme(programme, now=RETURNED)
@@ -306,3 +307,86 @@ def test_outputs_have_normal_file_permissions(programme: Path, built) -> None:
     os.umask(umask)
     for path in [built.workbooks[0].path, programme / "master.xlsx", programme / "roster.xlsx"]:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
+
+
+def _send(f, programme: Path, name: str, saved: dt.datetime | None = None) -> list:
+    f.save(programme / "inbox" / name, saved_at=saved)
+    return sync_programme(programme, now=RETURNED).files
+
+
+def test_a_cleared_cell_is_applied(programme: Path, fill, ledger_values) -> None:
+    f = fill("P001")
+    f.set("agreement", "goal_1", "Learn DHIS2")
+    _send(f, programme, "1.xlsx")
+    f.type_raw("agreement", "goal_1", None)
+    [outcome] = _send(f, programme, "2.xlsx")
+    assert (outcome.values_new, outcome.values_changed) == (0, 1)
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == ""
+
+
+def test_going_back_to_an_earlier_value_is_applied(programme: Path, fill, ledger_values):
+    f = fill("P001")
+    for i, goal in enumerate(("Learn DHIS2", "Learn R", "Learn DHIS2")):
+        f.set("agreement", "goal_1", goal)
+        _send(f, programme, f"{i}.xlsx")
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "Learn DHIS2"
+
+
+def test_a_partner_who_corrects_their_copy_to_agree_is_applied(programme, fill, ledger_values):
+    mentee, mentor = fill("P001"), fill("P001")
+    mentee.set("start", "returned_by", "mentee")
+    mentor.set("start", "returned_by", "mentor")
+    mentee.set("sessions", "minutes", 90, "1")
+    _send(mentee, programme, "mentee.xlsx")
+    mentor.set("sessions", "minutes", 60, "1")
+    _send(mentor, programme, "mentor.xlsx")
+    mentor.set("sessions", "minutes", 90, "1")
+    _send(mentor, programme, "mentor again.xlsx")
+    assert ledger_values("P001")[("sessions", "1", "minutes")] == "90"
+
+
+def test_a_copy_saved_before_the_current_value_does_not_overwrite_it(
+    programme: Path, fill, ledger_values
+) -> None:
+    early, late = dt.datetime(2026, 3, 1, 9, 0), dt.datetime(2026, 3, 20, 9, 0)
+    mentor, mentee = fill("P001"), fill("P001")
+    mentor.set("start", "returned_by", "mentor")
+    mentee.set("start", "returned_by", "mentee")
+    mentor.set("sessions", "minutes", 60, "1")
+    _send(mentor, programme, "mentor.xlsx", saved=late)
+    mentee.set("sessions", "minutes", 90, "1")  # saved earlier, arrives later
+    [outcome] = _send(mentee, programme, "mentee.xlsx", saved=early)
+
+    assert ledger_values("P001")[("sessions", "1", "minutes")] == "60"
+    assert [(x.code, x.value, x.sheet) for x in outcome.findings] == [
+        ("VAL011", "90", "Session log")
+    ]
+    assert outcome.saved_at == "2026-03-01T09:00:00+00:00"
+
+
+def test_an_unexpected_reader_failure_quarantines_the_file(
+    programme: Path, fill, monkeypatch
+) -> None:
+    import sync.run
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a reader bug")
+
+    monkeypatch.setattr(sync.run, "parse_workbook", broken)
+    f = fill("P001")
+    f.save(programme / "inbox" / "x.xlsx")
+    data = (programme / "inbox" / "x.xlsx").read_bytes()
+    [outcome] = sync_programme(programme, now=RETURNED).files
+    assert (outcome.status, outcome.reason.code) == ("quarantined", "FIL007")
+    assert (programme / outcome.stored_as).read_bytes() == data
+
+
+def test_long_nested_names_are_archived_under_a_short_safe_name(programme: Path, built):
+    nested = programme / "inbox" / ("m" * 120) / ("Re: " + "very long subject " * 12 + ".xlsx")
+    nested.parent.mkdir()
+    nested.write_bytes(built.workbooks[0].path.read_bytes())
+    [outcome] = sync_programme(programme, now=RETURNED).files
+    stored = programme / outcome.stored_as
+    assert outcome.status == "accepted" and stored.is_file()
+    assert len(stored.name) <= 93 and stored.suffix == ".xlsx" and ":" not in stored.name
+    assert not nested.exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -75,7 +76,8 @@ def inspect_workbook(path: Path, *, display_name: str = "") -> Inspection:
     try:
         with zipfile.ZipFile(path) as zf:
             return _inspect_zip(zf, name)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
+            NotImplementedError) as exc:  # fmt: skip
         return Inspection(FileKind.ZIP, [finding("FIL002", file=name, detail=str(exc))])
 
 

@@ -42,7 +42,8 @@ class PairIdentity:
 
     def verify(self, secret: str, signature: str) -> bool:
         """True when ``signature`` was made by :meth:`signature` with this secret."""
-        return hmac.compare_digest(self.signature(secret), signature.strip().lower())
+        given = signature.strip().lower().encode("utf-8")
+        return hmac.compare_digest(self.signature(secret).encode("ascii"), given)
 
     @classmethod
     def from_mapping(cls, data: dict[str, str]) -> PairIdentity | None:
@@ -50,6 +51,6 @@ class PairIdentity:
         try:
             values = {f.name: str(data[f.name]).strip() for f in fields(cls)}
             revision = int(float(values.pop("revision")))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OverflowError):
             return None
         return cls(revision=revision, **values)

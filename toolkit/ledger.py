@@ -68,7 +68,6 @@ CREATE TABLE IF NOT EXISTS revisions (
     file_name TEXT NOT NULL,
     language TEXT NOT NULL,
     contract_fingerprint TEXT NOT NULL,
-    last_submission_id INTEGER NOT NULL,
     PRIMARY KEY (pair_id, revision)
 );
 CREATE TABLE IF NOT EXISTS revision_values (
@@ -83,6 +82,7 @@ CREATE TABLE IF NOT EXISTS revision_values (
 CREATE TABLE IF NOT EXISTS submissions (
     submission_id INTEGER PRIMARY KEY,
     received_at TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
     file_name TEXT NOT NULL,
     sha256 TEXT NOT NULL,
     size_bytes INTEGER NOT NULL,
@@ -97,6 +97,15 @@ CREATE TABLE IF NOT EXISTS submissions (
     values_changed INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS submissions_sha ON submissions (sha256);
+CREATE INDEX IF NOT EXISTS submissions_pair ON submissions (pair_id, revision, returned_by);
+CREATE TABLE IF NOT EXISTS snapshots (
+    submission_id INTEGER NOT NULL REFERENCES submissions (submission_id),
+    tool TEXT NOT NULL,
+    row_key TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (submission_id, tool, row_key, field)
+);
 CREATE TABLE IF NOT EXISTS field_values (
     value_id INTEGER PRIMARY KEY,
     submission_id INTEGER NOT NULL REFERENCES submissions (submission_id),
@@ -161,6 +170,7 @@ class SubmissionRecord:
 
     submission_id: int
     received_at: str
+    saved_at: str
     file_name: str
     sha256: str
     size_bytes: int
@@ -318,11 +328,10 @@ class Ledger:
         values: dict[ValueKey, str],
     ) -> None:
         """Remember an issued workbook revision and the values it was issued with."""
-        last = self.conn.execute("SELECT MAX(submission_id) FROM submissions").fetchone()[0]
         self.conn.execute(
             "INSERT INTO revisions (pair_id, revision, issued_at, file_name, language, "
-            "contract_fingerprint, last_submission_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (pair_id, revision, issued_at, file_name, language, fingerprint, last or 0),
+            "contract_fingerprint) VALUES (?, ?, ?, ?, ?, ?)",
+            (pair_id, revision, issued_at, file_name, language, fingerprint),
         )
         self.conn.executemany(
             "INSERT INTO revision_values (pair_id, revision, tool, row_key, field, value) "
@@ -346,18 +355,6 @@ class Ledger:
         )
         return {(t, r, f): v for t, r, f, v in rows}
 
-    def merged_since(self, pair_id: str, revision: int) -> set[tuple[str, str, str, str]]:
-        """(tool, row_key, field, value) of every value applied for a pair since a revision
-        was issued: a returned change already among them was merged before, and a copy
-        re-sent later must not bring it back over a newer value."""
-        rows = self.conn.execute(
-            "SELECT v.tool, v.row_key, v.field, v.value FROM field_values v "
-            "JOIN revisions r ON r.pair_id = v.pair_id AND r.revision = ? "
-            "WHERE v.pair_id = ? AND v.submission_id > r.last_submission_id",
-            (revision, pair_id),
-        )
-        return {tuple(row) for row in rows}
-
     def revisions(self) -> list[tuple[str, int, str, str]]:
         """(pair_id, revision, issued_at, file_name) of every issued workbook."""
         return list(
@@ -379,11 +376,12 @@ class Ledger:
     def add_submission(self, record: SubmissionRecord) -> int:
         """Store a submission; its ``submission_id`` is assigned here and returned."""
         cur = self.conn.execute(
-            "INSERT INTO submissions (received_at, file_name, sha256, size_bytes, pair_id, "
-            "revision, returned_by, status, reason_code, reason, stored_as, values_new, "
-            "values_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO submissions (received_at, saved_at, file_name, sha256, size_bytes, "
+            "pair_id, revision, returned_by, status, reason_code, reason, stored_as, values_new, "
+            "values_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                record.received_at, record.file_name, record.sha256, record.size_bytes,
+                record.received_at, record.saved_at, record.file_name, record.sha256,
+                record.size_bytes,
                 record.pair_id, record.revision, record.returned_by, record.status,
                 record.reason_code, record.reason, record.stored_as, record.values_new,
                 record.values_changed,
@@ -403,6 +401,41 @@ class Ledger:
             "VALUES (?, ?, ?, ?, ?, ?)",
             [(submission_id, pair_id, t, r, f, v) for (t, r, f), v in sorted(values.items())],
         )
+
+    def add_snapshot(self, submission_id: int, values: dict[ValueKey, str]) -> None:
+        """Keep everything an accepted file held, as the base for the next copy in its line."""
+        self.conn.executemany(
+            "INSERT INTO snapshots (submission_id, tool, row_key, field, value) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(submission_id, t, r, f, v) for (t, r, f), v in sorted(values.items())],
+        )
+
+    def previous_snapshot(
+        self, pair_id: str, revision: int, returned_by: str, saved_at: str
+    ) -> dict[ValueKey, str] | None:
+        """The snapshot of the last accepted file of the same copy (pair, revision and sender)
+        saved no later than ``saved_at``; None when this is the copy's first return."""
+        row = self.conn.execute(
+            "SELECT submission_id FROM submissions WHERE pair_id = ? AND revision = ? "
+            "AND returned_by = ? AND status = 'accepted' AND saved_at <= ? "
+            "ORDER BY saved_at DESC, submission_id DESC",
+            (pair_id, revision, returned_by, saved_at),
+        ).fetchone()
+        if row is None:
+            return None
+        rows = self.conn.execute(
+            "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?", row
+        )
+        return {(t, r, f): v for t, r, f, v in rows}
+
+    def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str]]:
+        """Current value of each field of a pair with the saved-at time of the file it came from."""
+        rows = self.conn.execute(
+            "SELECT c.tool, c.row_key, c.field, c.value, s.saved_at FROM current_values c "
+            "JOIN submissions s ON s.submission_id = c.submission_id WHERE c.pair_id = ?",
+            (pair_id,),
+        )
+        return {(t, r, f): (v, saved) for t, r, f, v, saved in rows}
 
     def add_findings(self, submission_id: int, findings: Iterable[Finding]) -> None:
         """Store the findings of a submission."""

@@ -230,6 +230,19 @@ CATALOGUE: dict[str, MessageSpec] = {
         "'{column}' has {value!r} in a row that was added below the table; it was not read",
         "Please ask the sender to type in the rows provided.",
     ),
+    "VAL011": MessageSpec(
+        Severity.WARNING,
+        "{value!r} in '{column}' was not applied: a copy saved later ({detail}) had already "
+        "set it to {current!r}",
+        "Please check with the pair which value is right; if it is this one, ask them to type "
+        "it again in their latest copy.",
+    ),
+    "FIL007": MessageSpec(
+        Severity.ERROR,
+        "The file could not be read ({detail})",
+        "Please ask the sender to save the workbook again as .xlsx and resend it; the original "
+        "is kept here.",
+    ),
 }
 
 

@@ -45,7 +45,7 @@ class PairWorkbookFiller:
     def type_raw(self, tool: str, field: str, value: Any, row_key: str = "") -> None:
         """Type exactly ``value`` into the field's cell."""
         ws, row, col = self._locate(tool, field, row_key)
-        ws.cell(row=row, column=col, value=value)
+        ws.cell(row=row, column=col).value = value  # cell(value=None) would not clear it
 
     def row_keys(self, tool_code: str) -> list[str]:
         """The row keys of a table tool, as they stand in its key column."""
