@@ -35,6 +35,7 @@ from toolkit.programme import (
 from toolkit.roster import Person, read_roster
 
 Progress = Callable[[int, int, str], None]
+CELL_TEXT_MAX = 32_767
 """A progress callback: (done, total, what)."""
 
 
@@ -162,7 +163,13 @@ def build_programme(
                     toolkit_version=__version__,
                     language=pair.language,
                 )
-                values = {k: v for k, v in current.get(pair.pair_id, {}).items() if v != ""}
+                # A cell holds at most 32,767 characters; what the workbook shows is what its
+                # revision records, so an untouched return changes nothing.
+                values = {
+                    k: v[:CELL_TEXT_MAX]
+                    for k, v in current.get(pair.pair_id, {}).items()
+                    if v != ""
+                }
                 ctx = PairContext(
                     identity=identity,
                     programme_name=programme.programme.name,

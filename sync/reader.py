@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook, PasswordError
+from python_calamine import PasswordError
 
-from toolkit.filesafety import FileKind, inspect_workbook
+from toolkit.filesafety import (
+    FileKind,
+    IsolatedReadError,
+    inspect_workbook,
+    read_inspected,
+)
 from toolkit.messages import Finding, finding
 
 
@@ -59,17 +64,18 @@ def read_workbook(path: Path, *, display_name: str = "") -> ReadResult:
         detail = "it is not a spreadsheet" if inspection.kind is FileKind.OTHER else "a zip archive"
         return ReadResult([], [finding("FIL001", file=name, detail=detail)])
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheets = []
-        for meta in wb.sheets_metadata:
-            rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            visible = str(meta.visible).rsplit(".", 1)[-1].lower()
-            sheets.append(Sheet(meta.name, visible, rows))
+        raw = read_inspected(path, inspection.kind)
     except PasswordError:
         return ReadResult([], [finding("FIL004", file=name)])
+    except IsolatedReadError as exc:
+        if "PasswordError" in str(exc):
+            return ReadResult([], [finding("FIL004", file=name)])
+        code = "FIL003" if exc.limit else "FIL002"
+        return ReadResult([], [finding(code, file=name, detail=str(exc))])
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
         return ReadResult([], [finding("FIL002", file=name, detail=detail)])
+    sheets = [Sheet(title, visible, rows) for title, visible, rows in raw]
     return ReadResult(sheets, [], _saved_at(path, inspection.kind))
 
 

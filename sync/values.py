@@ -20,6 +20,7 @@ DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_GROUPED = re.compile(r"-?\d{1,3}(?:([ ,.])\d{3})(?:\1\d{3})*")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
 
 
@@ -136,7 +137,12 @@ def _number(spec: FieldSpec, raw: Any) -> Converted:
     if isinstance(raw, (int, float)):
         number = float(raw)
     else:
-        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        text = str(raw).strip().replace("\u00a0", " ").replace("\u202f", " ")
+        if _GROUPED.fullmatch(text) and (spec.type is FieldType.INTEGER or "," not in text):
+            text = re.sub(r"[ ,.]", "", text)  # thousands separators: 1,000 / 1 000 / 1.000
+        elif _GROUPED.fullmatch(text):
+            return Converted(None, "VAL003")  # 1,500 in a decimal field: 1.5 or 1500?
+        text = text.replace(" ", "")
         if re.fullmatch(r"-?\d+,\d+", text):
             text = text.replace(",", ".")  # a decimal comma
         try:

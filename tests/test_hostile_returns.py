@@ -149,6 +149,96 @@ def unknown_revision(built, tmp: Path) -> bytes:
     return _signed("P001", 5)
 
 
+def _rezip(data: bytes, change: Callable[[str, bytes], tuple[str, bytes] | None]) -> bytes:
+    """A copy of a zip with each member passed through ``change`` (None drops it)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            changed = change(info.filename, src.read(info))
+            if changed:
+                zf.writestr(changed[0], changed[1])
+    return buf.getvalue()
+
+
+def _with_far_cell(xml: bytes, cell: bytes) -> bytes:
+    return xml.replace(b"</sheetData>", b"<row r='1048576'>" + cell + b"</row></sheetData>")
+
+
+def far_cell_in_single_quotes(built, tmp: Path) -> bytes:
+    return _rezip(
+        _issued(built),
+        lambda n, d: (n, _with_far_cell(d, b"<c r='XFD1048576' t='n'><v>1</v></c>"))
+        if n == "xl/worksheets/sheet2.xml" else (n, d),
+    )  # fmt: skip
+
+
+def far_cell_with_spaces(built, tmp: Path) -> bytes:
+    return _rezip(
+        _issued(built),
+        lambda n, d: (n, _with_far_cell(d, b'<c r = "XFD1048576"><v>1</v></c>'))
+        if n == "xl/worksheets/sheet2.xml" else (n, d),
+    )  # fmt: skip
+
+
+def sheet_stored_elsewhere(built, tmp: Path) -> bytes:
+    def change(name: str, data: bytes) -> tuple[str, bytes]:
+        if name == "xl/worksheets/sheet2.xml":
+            return "xl/elsewhere/s.xml", _with_far_cell(data, b'<c r="XFD1048576"><v>1</v></c>')
+        if name == "xl/_rels/workbook.xml.rels":
+            return name, data.replace(b"worksheets/sheet2.xml", b"elsewhere/s.xml")
+        return name, data
+
+    return _rezip(_issued(built), change)
+
+
+def unclosed_cell_tags(built, tmp: Path) -> bytes:
+    # Once took a regular expression minutes to scan; a streaming parser refuses it at once.
+    return _rezip(
+        _issued(built),
+        lambda n, d: (n, d.replace(b"</sheetData>", b"<c" * 100_000 + b"</sheetData>"))
+        if n == "xl/worksheets/sheet2.xml" else (n, d),
+    )  # fmt: skip
+
+
+def corrupt_compressed_stream(built, tmp: Path) -> bytes:
+    data = bytearray(_issued(built))
+    zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = zf.getinfo("xl/worksheets/sheet2.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 10, start + 40):
+        data[i] ^= 0x5A
+    return bytes(data)
+
+
+def ods_cell_bomb(built, tmp: Path) -> bytes:
+    # A 1 KB spreadsheet that unfolds into 24 million cells: only a child process with a
+    # memory limit is hurt by reading it.
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="S">'
+        '<table:table-row table:number-rows-repeated="6000"><table:table-cell '
+        'table:number-columns-repeated="4096" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+        zf.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
+        )
+    return buf.getvalue()
+
+
 CASES: list[tuple[Callable[..., bytes], str]] = [
     (random_bytes, "FIL001"),
     (empty, "FIL001"),
@@ -158,6 +248,12 @@ CASES: list[tuple[Callable[..., bytes], str]] = [
     (decompression_bomb, "FIL003"),
     (password_protected, "FIL004"),
     (far_corner_cell, "FIL006"),
+    (far_cell_in_single_quotes, "FIL006"),
+    (far_cell_with_spaces, "FIL006"),
+    (sheet_stored_elsewhere, "FIL006"),
+    (unclosed_cell_tags, "FIL002"),
+    (corrupt_compressed_stream, "FIL002"),
+    (ods_cell_bomb, "FIL003"),
     (no_identity_sheet, "IDN001"),
     (tampered_identity, "IDN002"),
     (other_programme, "IDN003"),

@@ -62,3 +62,15 @@ def test_filled_then_resaved_by_libreoffice_syncs_the_same(
     ]  # fmt: skip
     assert ledger_values("P001") == EXPECTED
     assert ledger_values("P003") == EXPECTED
+
+
+def test_an_ods_renamed_xlsx_by_a_mail_client_is_read(soffice, programme, fill, ledger_values,
+                                                       tmp_path) -> None:  # fmt: skip
+    f = fill("P001")
+    _typical(f)
+    f.save(tmp_path / "P001.xlsx")
+    [as_ods] = convert(soffice, [tmp_path / "P001.xlsx"], "ods", tmp_path / "ods", tmp_path / "p")
+    (programme / "inbox" / "P001 (renamed).xlsx").write_bytes(as_ods.read_bytes())
+    [outcome] = sync_programme(programme, now=RETURNED).files
+    assert outcome.status == "accepted"
+    assert ledger_values("P001") == EXPECTED

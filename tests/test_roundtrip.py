@@ -390,3 +390,25 @@ def test_long_nested_names_are_archived_under_a_short_safe_name(programme: Path,
     assert outcome.status == "accepted" and stored.is_file()
     assert len(stored.name) <= 93 and stored.suffix == ".xlsx" and ":" not in stored.name
     assert not nested.exists()
+
+
+def test_a_busy_ledger_is_a_clear_error(programme: Path, built) -> None:
+    import sqlite3
+
+    import pytest
+
+    from toolkit.errors import StoreError
+    from toolkit.ledger import Ledger as LedgerClass
+
+    (programme / "inbox" / "x.xlsx").write_bytes(built.workbooks[0].path.read_bytes())
+    blocker = sqlite3.connect(programme / "mentorkit.db", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        ledger = LedgerClass(programme / "mentorkit.db")
+        ledger.conn.execute("PRAGMA busy_timeout = 100")
+        with pytest.raises(StoreError, match="busy"), ledger.transaction():
+            pass
+        ledger.close()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()

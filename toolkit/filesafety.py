@@ -4,17 +4,29 @@ python-calamine aborts the whole process when a sheet declares a far-corner cell
 allocate the full grid), and no reader limits decompression (see FIELD-NOTES.md). So before any
 reader touches a file, :func:`inspect_workbook` looks at its size, its kind by content, the zip
 directory's uncompressed sizes and ratio, and each worksheet's declared dimension and far-most
-cell reference, reading at most a bounded prefix of each sheet's XML.
+cell reference (parsed as a stream, following the workbook's relationships). Formats whose
+extent cannot be checked this way (.ods, .xls) are read by :func:`read_isolated` in a child
+process with a memory and time limit, so a hostile file can kill only that child.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import posixpath
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
+
+try:
+    import resource
+except ImportError:  # Windows: read_isolated reads in-process there
+    resource = None  # type: ignore[assignment]
+from xml.parsers import expat
 
 from toolkit.messages import Finding, finding
 
@@ -26,8 +38,8 @@ MAX_COLS = 200  # column GR; the widest pair workbook sheet uses fewer than 20
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\sref="([A-Z]+\d+)(?::([A-Z]+\d+))?"')
-_CELL_REF = re.compile(rb'<(?:\w+:)?c[^>]*\sr="([A-Z]{1,3})(\d{1,7})"')
+_ENCRYPTED_OOXML = "EncryptionInfo".encode("utf-16-le")
+_A1 = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
 
 
 class FileKind(str, Enum):
@@ -71,6 +83,9 @@ def inspect_workbook(path: Path, *, display_name: str = "") -> Inspection:
         return Inspection(FileKind.OTHER, [finding("FIL003", file=name, detail=detail)])
     with path.open("rb") as fh:
         kind = sniff(fh.read(8))
+    if kind is FileKind.OLE2 and _ENCRYPTED_OOXML in path.read_bytes():
+        # A password-protected .xlsx is an OLE2 container holding an "EncryptionInfo" stream.
+        return Inspection(kind, [finding("FIL004", file=name)])
     if kind is not FileKind.ZIP:
         return Inspection(kind, [])
     try:
@@ -96,40 +111,208 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str) -> Inspection:
         detail = f"it unpacks to {total:,} bytes ({total / packed:.0f} times its packed size)"
         return Inspection(kind, [finding("FIL003", file=name, detail=detail)])
     if kind is FileKind.XLSX:
-        for info in infos:
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                problem = _check_sheet_extent(zf, info, name)
-                if problem:
-                    return Inspection(kind, [problem])
+        problem = _check_xlsx_extents(zf, name)
+        if problem:
+            return Inspection(kind, [problem])
     return Inspection(kind, [])
 
 
-def _check_sheet_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> Finding | None:
-    """Refuse a sheet whose dimension or any cell reference lies beyond the limits."""
-    with zf.open(info) as fh:
-        data = fh.read()
-    sheet = info.filename.rsplit("/", 1)[-1]
-    refs: list[tuple[bytes, bytes]] = []
-    dim = _DIMENSION.search(data, 0, 4096)
-    if dim:
-        for ref in dim.groups():
-            if ref:
-                m = re.match(rb"([A-Z]+)(\d+)", ref)
-                if m:
-                    refs.append((m.group(1), m.group(2)))
-    refs.extend(_CELL_REF.findall(data))
-    for col_letters, row_digits in refs:
-        col = _col_index(col_letters.decode())
-        row = int(row_digits)
-        if row > MAX_ROWS or col > MAX_COLS:
-            cell = f"{col_letters.decode()}{row}"
-            detail = f"the limit is {MAX_ROWS:,} rows and {MAX_COLS} columns"
-            return finding("FIL006", file=name, sheet=sheet, cell=cell, detail=detail)
+_HARMLESS_PARTS = ("styles", "theme", "sharedStrings", "calcChain")
+
+
+def _check_xlsx_extents(zf: zipfile.ZipFile, name: str) -> Finding | None:
+    """Check every part the workbook's relationships point to (wherever it is stored, as the
+    readers follow them), and every part under ``xl/worksheets/``."""
+    parts = {i.filename for i in zf.infolist() if i.filename.startswith("xl/worksheets/")}
+    try:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        rels = b""
+    for rel in _relationship_targets(rels):
+        target = rel.lstrip("/") if rel.startswith("/") else posixpath.normpath("xl/" + rel)
+        if not any(h in target for h in _HARMLESS_PARTS):
+            parts.add(target)
+    existing = set(zf.namelist())
+    for part in sorted(parts & existing):
+        if part.endswith(".xml"):
+            problem = _check_sheet_extent(zf, part, name)
+            if problem:
+                return problem
     return None
+
+
+def _relationship_targets(xml: bytes) -> list[str]:
+    targets: list[str] = []
+    parser = _safe_parser()
+    parser.StartElementHandler = lambda tag, attrs: (
+        targets.append(attrs["Target"]) if tag.endswith("Relationship") and "Target" in attrs
+        else None
+    )  # fmt: skip
+    if xml:
+        parser.Parse(xml, True)
+    return targets
+
+
+class _TooFar(Exception):
+    def __init__(self, cell: str) -> None:
+        self.cell = cell
+
+
+def _check_sheet_extent(zf: zipfile.ZipFile, part: str, name: str) -> Finding | None:
+    """Refuse a sheet whose dimension, or any row or cell (explicit or implied by position),
+    lies beyond the limits. Parsed as a stream with expat: no regular expression to backtrack,
+    no entities, and quotes or spaces around attributes cannot hide a reference."""
+    position = {"row": 0, "col": 0}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        local = tag.rsplit(":", 1)[-1]
+        if local == "dimension":
+            for ref in attrs.get("ref", "").split(":"):
+                _check_ref(ref)
+        elif local == "row":
+            r = attrs.get("r", "")
+            position["row"] = int(r) if r.isdigit() else position["row"] + 1
+            position["col"] = 0
+            _check_position(position["row"], 1)
+        elif local == "c":
+            ref = attrs.get("r", "")
+            if ref:
+                col, row = _check_ref(ref)
+                position["col"] = col
+                position["row"] = max(position["row"], row)
+            else:
+                position["col"] += 1
+                _check_position(position["row"], position["col"])
+
+    parser = _safe_parser()
+    parser.StartElementHandler = start
+    sheet = part.rsplit("/", 1)[-1]
+    try:
+        with zf.open(part) as fh:
+            while chunk := fh.read(65536):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _TooFar as far:
+        detail = f"the limit is {MAX_ROWS:,} rows and {MAX_COLS} columns"
+        return finding("FIL006", file=name, sheet=sheet, cell=far.cell, detail=detail)
+    except (expat.ExpatError, ValueError) as exc:
+        return finding("FIL002", file=name, detail=f"{sheet}: {exc}")
+    return None
+
+
+def _check_ref(ref: str) -> tuple[int, int]:
+    m = _A1.fullmatch(ref.strip().replace("$", ""))
+    if not m:
+        return 0, 0
+    col, row = _col_index(m.group(1)), int(m.group(2))
+    _check_position(row, col, ref)
+    return col, row
+
+
+def _check_position(row: int, col: int, ref: str = "") -> None:
+    if row > MAX_ROWS or col > MAX_COLS:
+        raise _TooFar(ref or f"R{row}C{col}")
+
+
+def _safe_parser() -> expat.XMLParserType:
+    """An expat parser that refuses DTDs and entity declarations (billion laughs, XXE)."""
+    parser = expat.ParserCreate()
+
+    def refuse(*_: object) -> None:
+        raise ValueError("the XML declares a DTD or entities, which workbooks never need")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
+    return parser
 
 
 def _col_index(letters: str) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + (ord(ch) - 64)
     return n
+
+
+# --- reading in a child process --------------------------------------------------------------
+
+ISOLATED_MEMORY_BYTES = 1536 * 1024 * 1024
+ISOLATED_SECONDS = 60
+
+RawSheet = tuple[str, str, list[list[Any]]]
+"""(title, visibility, rows) as python-calamine returns them."""
+
+
+def read_sheets(path: Path) -> list[RawSheet]:
+    """Every sheet of a workbook, read by python-calamine in this process.
+
+    Only for files :func:`inspect_workbook` has checked (xlsx); raises what calamine raises.
+    """
+    from python_calamine import CalamineWorkbook
+
+    # From the open file, not the path: the format is then judged by content, so an .ods or
+    # .xls that a mail client renamed .xlsx is still read.
+    with path.open("rb") as fh:
+        wb = CalamineWorkbook.from_filelike(fh)
+    sheets = []
+    for meta in wb.sheets_metadata:
+        rows = wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        sheets.append((meta.name, str(meta.visible).rsplit(".", 1)[-1].lower(), rows))
+    return sheets
+
+
+def read_inspected(path: Path, kind: FileKind) -> list[RawSheet]:
+    """Read a file that :func:`inspect_workbook` passed: an xlsx (whose extents were checked)
+    in this process, any other format in a limited child process."""
+    return read_sheets(path) if kind is FileKind.XLSX else read_isolated(path)
+
+
+class IsolatedReadError(Exception):
+    """Reading in the child process failed; ``limit`` is True when a limit stopped it."""
+
+    def __init__(self, message: str, *, limit: bool = False) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+def read_isolated(path: Path) -> list[RawSheet]:
+    """:func:`read_sheets` in a forked child limited to 1.5 GB of memory and 60 seconds.
+
+    Where ``fork`` is not available (Windows), it reads in this process.
+    """
+    if not hasattr(os, "fork"):
+        return read_sheets(path)
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child_read, args=(str(path), sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(ISOLATED_SECONDS):
+            child.kill()
+            raise IsolatedReadError(f"reading took over {ISOLATED_SECONDS} s", limit=True)
+        try:
+            status, payload = receiver.recv()
+        except EOFError:  # the child died: python-calamine aborts when an allocation fails
+            status, payload = "limit", "reading it needed more memory than allowed"
+    finally:
+        child.join(5)
+        receiver.close()
+    if status != "ok":
+        raise IsolatedReadError(payload, limit=status == "limit")
+    return payload
+
+
+def _child_read(path: str, sender: Any) -> None:  # pragma: no cover - runs in the child
+    resource.setrlimit(resource.RLIMIT_AS, (ISOLATED_MEMORY_BYTES, ISOLATED_MEMORY_BYTES))
+    # A reader that aborts prints a long backtrace; the coordinator gets a finding instead.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        sender.send(("ok", read_sheets(Path(path))))
+    except MemoryError:
+        sender.send(("limit", "reading it needed more memory than allowed"))
+    except BaseException as exc:
+        sender.send(("error", f"{type(exc).__name__}: {str(exc)[:200]}"))
+    finally:
+        sender.close()

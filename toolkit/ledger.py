@@ -196,7 +196,8 @@ class Ledger:
             )
         self.path = path
         try:
-            self.conn = sqlite3.connect(str(path), isolation_level=None)
+            # Wait a while for another mentorkit command to finish before giving up.
+            self.conn = sqlite3.connect(str(path), isolation_level=None, timeout=15)
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.executescript(_SCHEMA)
             self._check_version()
@@ -216,7 +217,13 @@ class Ledger:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work: committed as a whole, or not at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(
+                f"The ledger {self.path} is busy ({exc}): another mentorkit command is using "
+                "it. Please wait for it to finish and run this command again."
+            ) from None
         try:
             yield
         except BaseException:

@@ -15,7 +15,7 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.errors import ConfigError
-from toolkit.filesafety import inspect_workbook
+from toolkit.filesafety import inspect_workbook, read_inspected
 from toolkit.framework import Framework
 from toolkit.messages import Finding, finding
 from toolkit.programme import EMAIL_PATTERN
@@ -146,19 +146,13 @@ def read_roster(path: Path, framework: Framework) -> Roster:
 
 
 def _read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]] | None, list[Finding]]:
-    from python_calamine import CalamineWorkbook
-
     if not path.is_file():
         return None, [finding("CFG003", file=path.name, location=str(path))]
     inspection = inspect_workbook(path)
     if not inspection.safe:
         return None, inspection.findings
     try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheets = {
-            name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in wb.sheet_names
-        }
+        sheets = {title: rows for title, _, rows in read_inspected(path, inspection.kind)}
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
         return None, [finding("ROS010", file=path.name, detail=f"{type(exc).__name__}: {exc}")]
     return sheets, []
