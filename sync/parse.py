@@ -28,7 +28,7 @@ from toolkit.contract import (
     title_index,
 )
 from toolkit.ledger import ValueKey
-from toolkit.messages import Finding, Severity, finding
+from toolkit.messages import Finding, finding
 from toolkit.text import LANGUAGES, normalise, tr
 
 _FORM_LABEL_COLUMNS = 4
@@ -48,10 +48,6 @@ class Snapshot:
     returned_by: str = ""
     """Who sent this copy (Start here): it names the copy, so it is kept with the submission
     rather than merged as a value."""
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
 
 
 def parse_workbook(

@@ -11,7 +11,7 @@ whole, ``IDN`` identity of a returned file, ``VAL`` one value in a returned file
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -280,12 +280,6 @@ class Finding:
         where = self.where()
         head = f"{where}: " if where else ""
         return f"[{self.code}] {head}{self.message}. {self.todo}"
-
-    def as_dict(self) -> dict[str, Any]:
-        """A plain dict (severity as its string value), for JSON and the ledger."""
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
 
 
 def finding(code: str, **facts: Any) -> Finding:
