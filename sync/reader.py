@@ -18,9 +18,10 @@ from python_calamine import PasswordError
 
 from toolkit.filesafety import (
     FileKind,
+    IsolatedReader,
     IsolatedReadError,
     inspect_workbook,
-    read_inspected,
+    read_isolated,
 )
 from toolkit.messages import Finding, finding
 
@@ -54,8 +55,11 @@ class ReadResult:
         return not self.findings
 
 
-def read_workbook(path: Path, *, display_name: str = "") -> ReadResult:
-    """Read every sheet of a returned workbook (xlsx, xlsm, xls, ods) after the safety checks."""
+def read_workbook(
+    path: Path, *, display_name: str = "", reader: IsolatedReader | None = None
+) -> ReadResult:
+    """Read every sheet of a returned workbook (xlsx, xlsm, xls, ods) after the safety checks,
+    in ``reader``'s limited child process (a new one when none is given)."""
     name = display_name or path.name
     inspection = inspect_workbook(path, display_name=name)
     if not inspection.safe:
@@ -64,7 +68,7 @@ def read_workbook(path: Path, *, display_name: str = "") -> ReadResult:
         detail = "it is not a spreadsheet" if inspection.kind is FileKind.OTHER else "a zip archive"
         return ReadResult([], [finding("FIL001", file=name, detail=detail)])
     try:
-        raw = read_inspected(path, inspection.kind)
+        raw = reader.read(path) if reader else read_isolated(path)
     except PasswordError:
         return ReadResult([], [finding("FIL004", file=name)])
     except IsolatedReadError as exc:
@@ -76,36 +80,39 @@ def read_workbook(path: Path, *, display_name: str = "") -> ReadResult:
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
         return ReadResult([], [finding("FIL002", file=name, detail=detail)])
     sheets = [Sheet(title, visible, rows) for title, visible, rows in raw]
-    return ReadResult(sheets, [], _saved_at(path, inspection.kind))
+    return ReadResult(sheets, [], file_saved_at(path))
 
 
-_SAVED = {
-    FileKind.XLSX: (
-        "docProps/core.xml",
-        re.compile(rb"<dcterms:modified[^>]{0,200}>([^<]{1,64})<"),
-    ),
-    FileKind.ODS: ("meta.xml", re.compile(rb"<dc:date>([^<]{1,64})<")),
-}
-
-
+_SAVED = (
+    ("docProps/core.xml", re.compile(rb"<dcterms:modified[^>]{0,200}>([^<]{1,64})<")),  # xlsx
+    ("meta.xml", re.compile(rb"<dc:date>([^<]{1,64})<")),  # ods
+)
 _STAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:[.,]\d+)?(Z|[+-]\d\d:\d\d)?$")
 
 
-def _saved_at(path: Path, kind: FileKind) -> str | None:
-    """When the file says it was last saved, from its document properties (xlsx, ods)."""
-    if kind not in _SAVED:
-        return None
-    member, pattern = _SAVED[kind]
+def file_saved_at(path: Path) -> str | None:
+    """When the file says it was last saved, from its document properties (xlsx, ods), as UTC
+    ISO 8601; None when it does not say (.xls, or no properties).
+
+    LibreOffice writes its local time (marked as UTC in .xlsx, unmarked in .ods), so times from
+    files saved in different time zones can be a few hours apart from the truth.
+    """
+    found = None
     try:
-        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-            found = pattern.search(fh.read(65536))
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            for member, pattern in _SAVED:
+                if member in names:
+                    with zf.open(member) as fh:
+                        found = pattern.search(fh.read(65536))
+                    break
         stamp = _STAMP.match(found.group(1).decode().strip()) if found else None
         if not stamp:
             return None
         zone = (stamp.group(2) or "").replace("Z", "+00:00")
         moment = dt.datetime.fromisoformat(stamp.group(1) + zone)
-    except (KeyError, OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError):
+    except (OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError, RuntimeError):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)  # LibreOffice writes local time, unmarked
+        moment = moment.replace(tzinfo=dt.timezone.utc)
     return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()

@@ -10,11 +10,14 @@ as a duplicate). Nothing is ever deleted.
 
 The merge. A pair workbook travels as *copies*: the mentor's and the mentee's copy of each
 issued revision, told apart by the Start here field "Who is sending this copy?". A returned
-file is compared with the previous return of the same copy (or, for its first return, with
-the revision as issued): only the fields its sender changed since then are applied, so
-untouched or stale fields never erase newer data, and a cleared cell is a change like any
-other. A change is not applied over a value that came from a file saved later than this one
-(by the files' own saved-at times); it becomes a finding instead, so nothing typed is lost.
+file is compared with the previous return of the same copy: only the fields its sender changed
+since then are applied, so untouched or stale fields never erase newer data, and a cleared cell
+or a return to an earlier value is a change like any other. A copy's first return, or a copy
+whose sender left the question unanswered, can only bring values the workbook has never held
+(as issued or in any copy so far). A change is not applied over a value that came from a file
+saved later (by the files' own saved-at times), and a cell emptied in one copy does not clear
+what the other copy filled: both become findings instead, so nothing typed is lost. Files are
+taken in by saved-at time, oldest first.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +34,10 @@ from pathlib import Path
 from sync.discover import discover
 from sync.identify import identify
 from sync.parse import Snapshot, parse_workbook
-from sync.reader import read_workbook
+from sync.reader import file_saved_at, read_workbook
 from sync.values import ChoiceIndex
 from toolkit.contract import Contract, LayoutKind, load_contract, rows_for
+from toolkit.filesafety import MAX_FILE_BYTES, IsolatedReader
 from toolkit.framework import Framework, load_framework
 from toolkit.ledger import Ledger, PairRecord, SubmissionRecord, ValueKey, now_iso
 from toolkit.messages import Finding, Severity, finding
@@ -107,15 +112,21 @@ def sync_programme(
     programme = load_programme(folder.config)
     framework = load_framework()
     contract = load_contract(framework)
-    files = discover(folder.inbox)
+    # Oldest save first, so that within one sync a newer copy is taken in after an older one.
+    files = sorted(discover(folder.inbox), key=lambda p: (file_saved_at(p) or "~", p.name))
     result = SyncResult(dry_run=dry_run)
     stamp = now_iso(now)
-    with Ledger(folder.ledger) as ledger:
-        ingest = _Ingest(folder, ledger, programme, framework, contract, stamp, dry_run)
-        for i, path in enumerate(files, start=1):
-            result.files.append(ingest.one(path))
-            if progress:
-                progress(i, len(files), path.name)
+    with Ledger(folder.ledger) as ledger, IsolatedReader() as reader:
+        ingest = _Ingest(folder, ledger, programme, framework, contract, stamp, dry_run, reader)
+        # A dry run does all the real work in the ledger, then undoes it.
+        with ledger.rolled_back() if dry_run else contextlib.nullcontext():
+            for i, path in enumerate(files, start=1):
+                try:
+                    result.files.append(ingest.one(path))
+                except FileNotFoundError:
+                    continue  # removed from the inbox while the sync ran
+                if progress:
+                    progress(i, len(files), path.name)
     return result
 
 
@@ -129,7 +140,9 @@ class _Ingest:
         contract: Contract,
         stamp: str,
         dry_run: bool,
+        reader: IsolatedReader,
     ) -> None:
+        self.reader = reader
         self.folder = folder
         self.ledger = ledger
         self.record = ledger.programme()
@@ -141,18 +154,28 @@ class _Ingest:
         self.choices = ChoiceIndex(contract)
 
     def one(self, path: Path) -> FileOutcome:
-        name = path.relative_to(self.folder.inbox).as_posix()
-        data = path.read_bytes()
-        outcome = FileOutcome(name=name, status=ACCEPTED, sha256=hashlib.sha256(data).hexdigest())
+        # A name that is not valid UTF-8 (possible on Linux) is stored with replacement marks.
+        raw_name = path.relative_to(self.folder.inbox).as_posix()
+        name = raw_name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        outcome = FileOutcome(name=name, status=ACCEPTED, sha256=_sha256(path, data))
         outcome.saved_at = self.stamp
         try:
+            if data is None:  # too large to read: refused before any reader sees it
+                detail = f"{size:,} bytes, the limit is {MAX_FILE_BYTES:,}"
+                raise _Refused(finding("FIL003", file=name, detail=detail))
             snapshot = self._examine(path, outcome)
+            applied = self._merge(outcome, snapshot) if snapshot is not None else {}
+        except _Refused as refused:
+            outcome.status = QUARANTINED
+            outcome.findings = [refused.finding]
+            snapshot, applied = None, {}
         except Exception as exc:  # a file that defeats the readers must not stop the sync
             outcome.status = QUARANTINED
             detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             outcome.findings = [finding("FIL007", file=name, detail=detail)]
-            snapshot = None
-        applied = self._merge(outcome, snapshot) if snapshot is not None else {}
+            snapshot, applied = None, {}
         return self._finish(path, outcome, data, applied, snapshot)
 
     def _examine(self, path: Path, outcome: FileOutcome) -> Snapshot | None:
@@ -164,7 +187,7 @@ class _Ingest:
             outcome.pair_id, outcome.revision = earlier.pair_id, earlier.revision
             outcome.findings.append(finding("FIL005", file=name, value=earlier.file_name))
             return None
-        read = read_workbook(path, display_name=name)
+        read = read_workbook(path, display_name=name, reader=self.reader)
         if not read.ok:
             outcome.status = QUARANTINED
             outcome.findings.extend(read.findings)
@@ -201,20 +224,46 @@ class _Ingest:
 
     def _merge(self, outcome: FileOutcome, snapshot: Snapshot) -> dict[ValueKey, str]:
         """Three-way merge: apply what the sender changed since their copy was last seen."""
-        assert outcome.pair_id is not None and outcome.revision is not None
-        base = self.ledger.previous_snapshot(
-            outcome.pair_id, outcome.revision, snapshot.returned_by, outcome.saved_at
-        )
-        if base is None:
-            base = self.ledger.revision_values(outcome.pair_id, outcome.revision)
-        current = self.ledger.current_sources(outcome.pair_id)
+        pair_id, revision = outcome.pair_id, outcome.revision
+        assert pair_id is not None and revision is not None
+        copy = snapshot.returned_by
+        if not copy:
+            outcome.findings.append(finding("VAL013", file=outcome.name))
+        earlier = self.ledger.copy_snapshots(pair_id, revision, copy, outcome.saved_at)
+        issued = self.ledger.revision_values(pair_id, revision)
+        if earlier:
+            # The copy's last return, and the state this file most likely descends from: a
+            # copy typed into an old attachment resembles the older state, not the last return.
+            last = earlier[-1]
+            closest = min(
+                reversed([issued, *earlier]), key=lambda base: _distance(base, snapshot.values)
+            )
+            bases = (last, closest)
+        else:
+            # A copy's first return can only bring values this workbook has never held (as
+            # issued, or in any copy so far): it cannot know what other copies changed.
+            known = self.ledger.known_values(pair_id, revision)
+            bases = ()
+        current = self.ledger.current_sources(pair_id)
         applied: dict[ValueKey, str] = {}
         for key, value in snapshot.values.items():
-            now, source_saved = current.get(key, ("", ""))
-            if value == base.get(key, "") or value == now:
-                continue  # the sender did not change it, or it already is the current value
+            now, source_saved, source_copy = current.get(key, ("", "", ""))
+            if value == now:
+                continue
+            if bases:
+                if any(value == base.get(key, "") for base in bases):
+                    if value and value != bases[0].get(key, ""):
+                        outcome.findings.append(self._note(outcome, "VAL014", key, value, now))
+                    continue  # unchanged since the state this copy came from
+            elif value in known.get(key, set()) | {""}:
+                continue
+            own = bool(copy) and source_copy == copy
             if source_saved > outcome.saved_at:
-                outcome.findings.append(self._stale(outcome, key, value, now, source_saved))
+                if not own:  # the sender's own newer file already replaced it: nothing to say
+                    outcome.findings.append(self._stale(outcome, key, value, now, source_saved))
+                continue
+            if value == "" and now and not own:
+                outcome.findings.append(self._note(outcome, "VAL012", key, value, now))
                 continue
             applied[key] = value
             if now:
@@ -226,36 +275,33 @@ class _Ingest:
     def _stale(
         self, outcome: FileOutcome, key: ValueKey, value: str, now: str, saved: str
     ) -> Finding:
+        detail = f"on {saved[:16].replace('T', ' ')} UTC"
+        return self._note(outcome, "VAL011", key, value, now, detail=detail)
+
+    def _note(
+        self, outcome: FileOutcome, code: str, key: ValueKey, value: str, now: str, **facts: str
+    ) -> Finding:
         tool = self.contract.tool(key[0])
-        spec = tool.field(key[2])
         row = f" ({key[1]})" if key[1] else ""
         return finding(
-            "VAL011", file=outcome.name, sheet=tool.title["en"], value=value, current=now,
-            column=spec.label["en"] + row, detail=f"on {saved[:16].replace('T', ' ')} UTC",
+            code, file=outcome.name, sheet=tool.title["en"], value=value, current=now,
+            column=tool.field(key[2]).label["en"] + row, **facts,
         )  # fmt: skip
 
     def _finish(
         self,
         path: Path,
         outcome: FileOutcome,
-        data: bytes,
+        data: bytes | None,
         applied: dict[ValueKey, str],
         snapshot: Snapshot | None,
     ) -> FileOutcome:
         target = self._target(outcome)
         outcome.stored_as = target.relative_to(self.folder.root).as_posix()
-        if self.dry_run:
-            return outcome
-        # 1. Keep the original first: if anything fails later, it is safe in two places.
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        if outcome.status == QUARANTINED:
-            lines = [f"{outcome.name} was not accepted.", ""]
-            lines += [f.render() for f in outcome.findings]
-            target.with_name(target.name + ".reason.txt").write_text(
-                "\n".join(lines) + "\n", encoding="utf-8"
-            )
-        # 2. Record it, all or nothing.
+        size = len(data) if data is not None else path.stat().st_size
+        if not self.dry_run:
+            self._keep(path, target, outcome, data)
+        # 2. Record it, all or nothing (in a dry run, inside the run's undone transaction).
         reason = outcome.reason
         record = SubmissionRecord(
             submission_id=0,
@@ -263,7 +309,7 @@ class _Ingest:
             saved_at=outcome.saved_at,
             file_name=outcome.name,
             sha256=outcome.sha256,
-            size_bytes=len(data),
+            size_bytes=size,
             pair_id=outcome.pair_id,
             revision=outcome.revision,
             returned_by=snapshot.returned_by if snapshot else "",
@@ -281,9 +327,25 @@ class _Ingest:
                 self.ledger.add_values(submission_id, outcome.pair_id, applied)
             self.ledger.add_findings(submission_id, outcome.findings)
         # 3. Only now leave the inbox; if this fails, the next sync sees a duplicate.
-        with contextlib.suppress(OSError):
-            path.unlink()
+        if not self.dry_run:
+            with contextlib.suppress(OSError):
+                path.unlink()
         return outcome
+
+    def _keep(self, path: Path, target: Path, outcome: FileOutcome, data: bytes | None) -> None:
+        """1. Keep the original before recording anything: if a later step fails, it is safe in
+        two places (a file too large to read is moved instead of copied)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if data is None:
+            shutil.move(str(path), target)
+        else:
+            target.write_bytes(data)
+        if outcome.status == QUARANTINED:
+            lines = [f"{outcome.name} was not accepted.", ""]
+            lines += [f.render() for f in outcome.findings]
+            target.with_name(target.name + ".reason.txt").write_text(
+                "\n".join(lines) + "\n", encoding="utf-8"
+            )
 
     def _target(self, outcome: FileOutcome) -> Path:
         stored = f"{outcome.sha256[:12]}_{_safe_name(outcome.name)}"
@@ -292,6 +354,30 @@ class _Ingest:
         if outcome.status == DUPLICATE:
             return self.folder.archive / "duplicates" / stored
         return self.folder.archive / stored
+
+
+def _distance(base: dict[ValueKey, str], values: dict[ValueKey, str]) -> int:
+    """How many of a file's fields differ from a base state."""
+    return sum(1 for key, value in values.items() if base.get(key, "") != value)
+
+
+class _Refused(Exception):
+    """A file refused before reading, with the finding that says why."""
+
+    def __init__(self, reason: Finding) -> None:
+        super().__init__(reason.message)
+        self.finding = reason
+
+
+def _sha256(path: Path, data: bytes | None) -> str:
+    """SHA-256 of the file, from memory or, for a file too large to read at once, in chunks."""
+    if data is not None:
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')

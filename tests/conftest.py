@@ -63,11 +63,15 @@ def built(programme: Path) -> BuildResult:
 def fill(
     programme: Path, built: BuildResult, contract: Contract
 ) -> Callable[..., PairWorkbookFiller]:
-    """Open a pair's issued workbook for filling (``fill("P001")``)."""
+    """Open a pair's issued workbook for filling (``fill("P001")``), answering "Who is sending
+    this copy?" as ``sender`` (the mentee by default; "" leaves it unanswered)."""
 
-    def opener(pair_id: str, source: Path | None = None) -> PairWorkbookFiller:
+    def opener(pair_id: str, source: Path | None = None, sender: str = "mentee"):
         path = source or next(w.path for w in built.workbooks if w.pair_id == pair_id)
-        return PairWorkbookFiller(path, contract, PAIR_LANG[pair_id])
+        filler = PairWorkbookFiller(path, contract, PAIR_LANG[pair_id])
+        if sender:
+            filler.set("start", "returned_by", sender)
+        return filler
 
     return opener
 

@@ -239,6 +239,21 @@ def ods_cell_bomb(built, tmp: Path) -> bytes:
     return buf.getvalue()
 
 
+def password_protected_ods(built, tmp: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", b"\x8f\x12 encrypted bytes")
+        zf.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+            'manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+            "</manifest:file-entry></manifest:manifest>",
+        )
+    return buf.getvalue()
+
+
 CASES: list[tuple[Callable[..., bytes], str]] = [
     (random_bytes, "FIL001"),
     (empty, "FIL001"),
@@ -247,6 +262,7 @@ CASES: list[tuple[Callable[..., bytes], str]] = [
     (billion_laughs, "FIL002"),
     (decompression_bomb, "FIL003"),
     (password_protected, "FIL004"),
+    (password_protected_ods, "FIL004"),
     (far_corner_cell, "FIL006"),
     (far_cell_in_single_quotes, "FIL006"),
     (far_cell_with_spaces, "FIL006"),
@@ -293,6 +309,7 @@ def test_too_large_file_is_refused_before_reading(programme: Path, built) -> Non
         fh.truncate(21 * 1024 * 1024)
     result = sync_programme(programme, now=RETURNED)
     assert [(o.status, o.reason.code) for o in result.files] == [("quarantined", "FIL003")]
+    assert not big.exists() and (programme / result.files[0].stored_as).stat().st_size > 20e6
 
 
 def test_lock_and_system_files_are_skipped_and_subfolders_are_read(programme: Path, built) -> None:
@@ -311,16 +328,18 @@ def test_lock_and_system_files_are_skipped_and_subfolders_are_read(programme: Pa
     ]  # fmt: skip
 
 
-def test_dry_run_writes_nothing(programme: Path, built) -> None:
+def test_dry_run_predicts_the_real_run_and_writes_nothing(programme: Path, built) -> None:
     (programme / "inbox" / "P001.xlsx").write_bytes(_issued(built))
+    (programme / "inbox" / "P001 again.xlsx").write_bytes(_issued(built))
     (programme / "inbox" / "junk.xlsx").write_bytes(b"junk")
     before = (programme / "mentorkit.db").read_bytes()
 
-    result = sync_programme(programme, dry_run=True, now=RETURNED)
+    dry = sync_programme(programme, dry_run=True, now=RETURNED)
 
-    assert sorted((o.name, o.status) for o in result.files) == [
-        ("P001.xlsx", "accepted"), ("junk.xlsx", "quarantined")
-    ]  # fmt: skip
     assert (programme / "mentorkit.db").read_bytes() == before
-    assert sorted(p.name for p in (programme / "inbox").iterdir()) == ["P001.xlsx", "junk.xlsx"]
+    assert len(list((programme / "inbox").iterdir())) == 3
     assert not os.listdir(programme / "quarantine")
+    real = sync_programme(programme, now=RETURNED)
+    summary = [sorted((o.name, o.status) for o in r.files) for r in (dry, real)]
+    assert summary[0] == summary[1]
+    assert [s for _, s in summary[0]].count("duplicate") == 1

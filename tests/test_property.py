@@ -71,6 +71,7 @@ def test_typed_values_come_back_unchanged(agreement, sessions, lang) -> None:
         issued = next(w for w in built.workbooks if w.pair_id == "P001")
         assert issued.language == lang
         f = PairWorkbookFiller(issued.path, CONTRACT, lang)
+        f.set("start", "returned_by", "mentor")
         expected = {}
         for field, value in agreement.items():
             f.set("agreement", field, value)

@@ -317,6 +317,8 @@ def _send(f, programme: Path, name: str, saved: dt.datetime | None = None) -> li
 def test_a_cleared_cell_is_applied(programme: Path, fill, ledger_values) -> None:
     f = fill("P001")
     f.set("agreement", "goal_1", "Learn DHIS2")
+    f.set("agreement", "goal_2", "Run a DQA")
+    f.set("sessions", "minutes", 90, "1")
     _send(f, programme, "1.xlsx")
     f.type_raw("agreement", "goal_1", None)
     [outcome] = _send(f, programme, "2.xlsx")
@@ -324,12 +326,31 @@ def test_a_cleared_cell_is_applied(programme: Path, fill, ledger_values) -> None
     assert ledger_values("P001")[("agreement", "", "goal_1")] == ""
 
 
-def test_going_back_to_an_earlier_value_is_applied(programme: Path, fill, ledger_values):
+def test_a_copy_that_looks_like_an_older_return_is_reported_not_applied(
+    programme: Path, fill, ledger_values
+) -> None:
+    """A file whose content equals an earlier return cannot be told from that older copy sent
+    again, so its old values are not applied: each is listed for the coordinator instead."""
     f = fill("P001")
+    results = []
     for i, goal in enumerate(("Learn DHIS2", "Learn R", "Learn DHIS2")):
         f.set("agreement", "goal_1", goal)
-        _send(f, programme, f"{i}.xlsx")
-    assert ledger_values("P001")[("agreement", "", "goal_1")] == "Learn DHIS2"
+        results.append(_send(f, programme, f"{i}.xlsx")[0])
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "Learn R"
+    assert [(x.code, x.value) for x in results[-1].findings] == [("VAL014", "Learn DHIS2")]
+
+
+def test_a_new_entry_typed_into_an_old_attachment_erases_nothing(
+    programme: Path, fill, ledger_values
+) -> None:
+    newer = fill("P001")
+    _typical(newer)
+    _send(newer, programme, "newer.xlsx")
+    old_attachment = fill("P001")  # the same sender starts again from the blank attachment
+    old_attachment.set("sessions", "minutes", 45, "5")
+    [outcome] = _send(old_attachment, programme, "old.xlsx")
+    assert (outcome.values_new, outcome.values_changed) == (1, 0)
+    assert ledger_values("P001") == EXPECTED | {("sessions", "5", "minutes"): "45"}
 
 
 def test_a_partner_who_corrects_their_copy_to_agree_is_applied(programme, fill, ledger_values):
@@ -412,3 +433,86 @@ def test_a_busy_ledger_is_a_clear_error(programme: Path, built) -> None:
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+def test_unnamed_copies_cannot_erase_each_other(programme: Path, fill, ledger_values) -> None:
+    mentee, mentor = fill("P001", sender=""), fill("P001", sender="")
+    mentee.set("agreement", "goal_1", "Learn DHIS2")
+    mentee.set("sessions", "minutes", 90, "1")
+    _send(mentee, programme, "mentee.xlsx")
+    mentor.set("sessions", "minutes", 60, "2")  # blank everywhere else
+    [second] = _send(mentor, programme, "mentor.xlsx")
+
+    assert ledger_values("P001") == {
+        ("agreement", "", "goal_1"): "Learn DHIS2",
+        ("sessions", "1", "minutes"): "90",
+        ("sessions", "2", "minutes"): "60",
+    }
+    assert [x.code for x in second.findings] == ["VAL013"]
+    assert second.findings[0].severity.value == "info"
+
+
+def test_answering_who_sends_later_does_not_bring_back_old_values(
+    programme: Path, fill, ledger_values
+) -> None:
+    mentee = fill("P001", sender="")
+    mentee.set("agreement", "goal_1", "A")
+    _send(mentee, programme, "1.xlsx")
+    mentor = fill("P001", sender="mentor")
+    mentor.set("agreement", "goal_1", "B")
+    _send(mentor, programme, "2.xlsx")
+    mentee.set("start", "returned_by", "mentee")  # answered at last, goal untouched
+    _send(mentee, programme, "3.xlsx")
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "B"
+
+
+def test_emptying_a_cell_does_not_clear_the_other_copy_s_value(
+    programme: Path, fill, ledger_values
+) -> None:
+    mentor, mentee = fill("P001", sender="mentor"), fill("P001", sender="mentee")
+    mentor.set("agreement", "goal_1", "A")
+    mentor.set("agreement", "goal_2", "C")
+    mentor.set("sessions", "minutes", 60, "1")
+    _send(mentor, programme, "1.xlsx")
+    mentee.set("agreement", "goal_1", "B")
+    _send(mentee, programme, "2.xlsx")
+    mentor.type_raw("agreement", "goal_1", None)
+    [outcome] = _send(mentor, programme, "3.xlsx")
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "B"
+    assert [(x.code, x.value) for x in outcome.findings] == [("VAL012", "")]
+
+
+def test_files_of_one_sync_are_taken_oldest_save_first(programme: Path, fill, ledger_values):
+    f = fill("P001")
+    f.set("sessions", "minutes", 60, "1")
+    f.save(programme / "inbox" / "workbook.xlsx", saved_at=dt.datetime(2026, 3, 1, 9, 0))
+    f.set("sessions", "minutes", 75, "1")
+    f.save(programme / "inbox" / "workbook (2).xlsx", saved_at=dt.datetime(2026, 3, 8, 9, 0))
+    result = sync_programme(programme, now=RETURNED)
+    assert [o.name for o in result.files] == ["workbook.xlsx", "workbook (2).xlsx"]
+    assert ledger_values("P001")[("sessions", "1", "minutes")] == "75"
+
+
+def test_a_quarantined_file_sent_again_is_read_again(programme: Path, fill, monkeypatch):
+    import sync.run
+
+    f = fill("P001")
+    f.set("sessions", "minutes", 90, "1")
+    f.save(programme / "inbox" / "x.xlsx")
+    data = (programme / "inbox" / "x.xlsx").read_bytes()
+    with monkeypatch.context() as patch:
+        patch.setattr(sync.run, "parse_workbook", lambda *a, **k: 1 / 0)
+        [first] = sync_programme(programme, now=RETURNED).files
+    (programme / "inbox" / "x again.xlsx").write_bytes(data)
+    [second] = sync_programme(programme, now=RETURNED).files
+    assert (first.status, second.status) == ("quarantined", "accepted")
+
+
+def test_a_file_name_that_is_not_utf8_is_taken_in(programme: Path, built) -> None:
+    import os
+
+    raw = os.path.join(os.fsencode(programme / "inbox"), b"caf\xe9.xlsx")
+    with open(raw, "wb") as fh:
+        fh.write(built.workbooks[0].path.read_bytes())
+    [outcome] = sync_programme(programme, now=RETURNED).files
+    assert (outcome.name, outcome.status) == ("caf\ufffd.xlsx", "accepted")

@@ -4,13 +4,15 @@ python-calamine aborts the whole process when a sheet declares a far-corner cell
 allocate the full grid), and no reader limits decompression (see FIELD-NOTES.md). So before any
 reader touches a file, :func:`inspect_workbook` looks at its size, its kind by content, the zip
 directory's uncompressed sizes and ratio, and each worksheet's declared dimension and far-most
-cell reference (parsed as a stream, following the workbook's relationships). Formats whose
-extent cannot be checked this way (.ods, .xls) are read by :func:`read_isolated` in a child
-process with a memory and time limit, so a hostile file can kill only that child.
+cell reference (parsed as a stream, following the workbook's relationships), so that the usual
+cause (a stray keystroke far away) gets a precise message. Then every file, whatever its
+format, is read by :class:`IsolatedReader` in a child process with a memory and time limit,
+so a hostile file that slips past the checks can kill only that child.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import posixpath
@@ -110,11 +112,22 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str) -> Inspection:
     if total > MAX_UNZIPPED_BYTES or total / packed > MAX_RATIO:
         detail = f"it unpacks to {total:,} bytes ({total / packed:.0f} times its packed size)"
         return Inspection(kind, [finding("FIL003", file=name, detail=detail)])
+    if kind is FileKind.ODS and b"encryption-data" in _member(zf, "META-INF/manifest.xml"):
+        return Inspection(kind, [finding("FIL004", file=name)])
     if kind is FileKind.XLSX:
         problem = _check_xlsx_extents(zf, name)
         if problem:
             return Inspection(kind, [problem])
     return Inspection(kind, [])
+
+
+def _member(zf: zipfile.ZipFile, member: str, limit: int = 1 << 20) -> bytes:
+    """The first ``limit`` bytes of a zip member, or b"" when it is absent."""
+    try:
+        with zf.open(member) as fh:
+            return fh.read(limit)
+    except KeyError:
+        return b""
 
 
 _HARMLESS_PARTS = ("styles", "theme", "sharedStrings", "calcChain")
@@ -261,12 +274,6 @@ def read_sheets(path: Path) -> list[RawSheet]:
     return sheets
 
 
-def read_inspected(path: Path, kind: FileKind) -> list[RawSheet]:
-    """Read a file that :func:`inspect_workbook` passed: an xlsx (whose extents were checked)
-    in this process, any other format in a limited child process."""
-    return read_sheets(path) if kind is FileKind.XLSX else read_isolated(path)
-
-
 class IsolatedReadError(Exception):
     """Reading in the child process failed; ``limit`` is True when a limit stopped it."""
 
@@ -275,44 +282,110 @@ class IsolatedReadError(Exception):
         self.limit = limit
 
 
-def read_isolated(path: Path) -> list[RawSheet]:
-    """:func:`read_sheets` in a forked child limited to 1.5 GB of memory and 60 seconds.
+class IsolatedReader:
+    """Reads workbooks with python-calamine in a long-lived child process whose memory and time
+    are limited, so that a file which makes calamine abort or balloon costs only the child (it
+    is restarted for the next file). Use as a context manager; one per sync run.
 
     Where ``fork`` is not available (Windows), it reads in this process.
     """
-    if not hasattr(os, "fork"):
-        return read_sheets(path)
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child_read, args=(str(path), sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(ISOLATED_SECONDS):
-            child.kill()
+
+    def __init__(self) -> None:
+        self._child: Any = None
+        self._conn: Any = None
+
+    def __enter__(self) -> IsolatedReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def read(self, path: Path) -> list[RawSheet]:
+        """Every sheet of the file; raises :class:`IsolatedReadError` when it cannot be read."""
+        if not hasattr(os, "fork"):
+            return _read_or_raise(path)
+        self._start()
+        self._conn.send(str(path))
+        if not self._conn.poll(ISOLATED_SECONDS):
+            self._stop(kill=True)
             raise IsolatedReadError(f"reading took over {ISOLATED_SECONDS} s", limit=True)
         try:
-            status, payload = receiver.recv()
+            status, payload = self._conn.recv()
         except EOFError:  # the child died: python-calamine aborts when an allocation fails
-            status, payload = "limit", "reading it needed more memory than allowed"
-    finally:
-        child.join(5)
-        receiver.close()
-    if status != "ok":
-        raise IsolatedReadError(payload, limit=status == "limit")
-    return payload
+            self._stop(kill=True)
+            raise IsolatedReadError(
+                "reading it needed more memory than allowed", limit=True
+            ) from None
+        if status != "ok":
+            raise IsolatedReadError(payload, limit=status == "limit")
+        return payload
+
+    def close(self) -> None:
+        """Stop the child process."""
+        self._stop(kill=False)
+
+    def _start(self) -> None:
+        if self._child is not None and self._child.is_alive():
+            return
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_end = ctx.Pipe()
+        self._child = ctx.Process(target=_worker, args=(child_end,), daemon=True)
+        self._child.start()
+        child_end.close()
+
+    def _stop(self, *, kill: bool) -> None:
+        if self._child is None:
+            return
+        if kill:
+            self._child.kill()
+        else:
+            with contextlib.suppress(OSError, ValueError):
+                self._conn.send(None)
+        self._child.join(5)
+        if self._child.is_alive():
+            self._child.kill()
+            self._child.join(5)
+        self._conn.close()
+        self._child = self._conn = None
 
 
-def _child_read(path: str, sender: Any) -> None:  # pragma: no cover - runs in the child
-    resource.setrlimit(resource.RLIMIT_AS, (ISOLATED_MEMORY_BYTES, ISOLATED_MEMORY_BYTES))
+def read_isolated(path: Path) -> list[RawSheet]:
+    """Read one file in a limited child process (see :class:`IsolatedReader`)."""
+    with IsolatedReader() as reader:
+        return reader.read(path)
+
+
+def _read_or_raise(path: Path) -> list[RawSheet]:
+    try:
+        return read_sheets(path)
+    except MemoryError:
+        raise IsolatedReadError("reading it needed more memory than allowed", limit=True) from None
+    except Exception as exc:
+        raise IsolatedReadError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
+
+
+def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child
+    # The limit is on address space, so it is added to what the forked child already maps.
+    try:
+        with open("/proc/self/statm") as fh:
+            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no /proc (macOS): the limit is then not enforced there anyway
+        mapped = 0
+    limit = mapped + ISOLATED_MEMORY_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A reader that aborts prints a long backtrace; the coordinator gets a finding instead.
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
-    try:
-        sender.send(("ok", read_sheets(Path(path))))
-    except MemoryError:
-        sender.send(("limit", "reading it needed more memory than allowed"))
-    except BaseException as exc:
-        sender.send(("error", f"{type(exc).__name__}: {str(exc)[:200]}"))
-    finally:
-        sender.close()
+    while True:
+        try:
+            path = conn.recv()
+        except EOFError:
+            return
+        if path is None:
+            return
+        try:
+            conn.send(("ok", read_sheets(Path(path))))
+        except MemoryError:
+            conn.send(("limit", "reading it needed more memory than allowed"))
+        except BaseException as exc:
+            conn.send(("error", f"{type(exc).__name__}: {str(exc)[:200]}"))

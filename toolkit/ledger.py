@@ -216,7 +216,36 @@ class Ledger:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One atomic unit of work: committed as a whole, or not at all."""
+        """One atomic unit of work: committed as a whole, or not at all. Inside another
+        transaction (a dry run's) it is a savepoint of it."""
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT unit")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK TO unit")
+                self.conn.execute("RELEASE unit")
+                raise
+            self.conn.execute("RELEASE unit")
+            return
+        self._begin()
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def rolled_back(self) -> Iterator[None]:
+        """Everything done inside is undone at the end: how a dry run does the real work."""
+        self._begin()
+        try:
+            yield
+        finally:
+            self.conn.execute("ROLLBACK")
+
+    def _begin(self) -> None:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -224,12 +253,6 @@ class Ledger:
                 f"The ledger {self.path} is busy ({exc}): another mentorkit command is using "
                 "it. Please wait for it to finish and run this command again."
             ) from None
-        try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
 
     def _check_version(self) -> None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -374,9 +397,12 @@ class Ledger:
     # --- submissions and values -------------------------------------------------------------
 
     def submission_by_sha(self, sha256: str) -> SubmissionRecord | None:
-        """The first submission with these exact bytes, or None."""
+        """The first *accepted* submission with these exact bytes, or None (a file quarantined
+        earlier is read again: the reason may have been fixed since)."""
         row = self.conn.execute(
-            "SELECT * FROM submissions WHERE sha256 = ? ORDER BY submission_id", (sha256,)
+            "SELECT * FROM submissions WHERE sha256 = ? AND status = 'accepted' "
+            "ORDER BY submission_id",
+            (sha256,),
         ).fetchone()
         return SubmissionRecord(*row) if row else None
 
@@ -417,32 +443,52 @@ class Ledger:
             [(submission_id, t, r, f, v) for (t, r, f), v in sorted(values.items())],
         )
 
-    def previous_snapshot(
+    def copy_snapshots(
         self, pair_id: str, revision: int, returned_by: str, saved_at: str
-    ) -> dict[ValueKey, str] | None:
-        """The snapshot of the last accepted file of the same copy (pair, revision and sender)
-        saved no later than ``saved_at``; None when this is the copy's first return."""
-        row = self.conn.execute(
+    ) -> list[dict[ValueKey, str]]:
+        """The snapshots of the earlier accepted returns of one copy (pair, revision and
+        sender) saved no later than ``saved_at``, oldest first."""
+        ids = self.conn.execute(
             "SELECT submission_id FROM submissions WHERE pair_id = ? AND revision = ? "
             "AND returned_by = ? AND status = 'accepted' AND saved_at <= ? "
-            "ORDER BY saved_at DESC, submission_id DESC",
+            "ORDER BY saved_at, submission_id",
             (pair_id, revision, returned_by, saved_at),
-        ).fetchone()
-        if row is None:
-            return None
-        rows = self.conn.execute(
-            "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?", row
-        )
-        return {(t, r, f): v for t, r, f, v in rows}
+        ).fetchall()
+        snapshots = []
+        for (submission_id,) in ids:
+            rows = self.conn.execute(
+                "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?",
+                (submission_id,),
+            )
+            snapshots.append({(t, r, f): v for t, r, f, v in rows})
+        return snapshots
 
-    def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str]]:
-        """Current value of each field of a pair with the saved-at time of the file it came from."""
+    def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str, str]]:
+        """Current value of each field of a pair, with the saved-at time and the sender's copy
+        ("Who is sending this copy?") of the file it came from."""
         rows = self.conn.execute(
-            "SELECT c.tool, c.row_key, c.field, c.value, s.saved_at FROM current_values c "
-            "JOIN submissions s ON s.submission_id = c.submission_id WHERE c.pair_id = ?",
+            "SELECT c.tool, c.row_key, c.field, c.value, s.saved_at, s.returned_by "
+            "FROM current_values c JOIN submissions s ON s.submission_id = c.submission_id "
+            "WHERE c.pair_id = ?",
             (pair_id,),
         )
-        return {(t, r, f): (v, saved) for t, r, f, v, saved in rows}
+        return {(t, r, f): (v, saved, by) for t, r, f, v, saved, by in rows}
+
+    def known_values(self, pair_id: str, revision: int) -> dict[ValueKey, set[str]]:
+        """Every value each field has had in this revision: as issued and in every accepted
+        return of any copy. A value among them carries no news from an unnamed copy."""
+        known: dict[ValueKey, set[str]] = {}
+        for key, value in self.revision_values(pair_id, revision).items():
+            known.setdefault(key, set()).add(value)
+        rows = self.conn.execute(
+            "SELECT n.tool, n.row_key, n.field, n.value FROM snapshots n "
+            "JOIN submissions s ON s.submission_id = n.submission_id "
+            "WHERE s.pair_id = ? AND s.revision = ? AND s.status = 'accepted'",
+            (pair_id, revision),
+        )
+        for t, r, f, v in rows:
+            known.setdefault((t, r, f), set()).add(v)
+        return known
 
     def add_findings(self, submission_id: int, findings: Iterable[Finding]) -> None:
         """Store the findings of a submission."""

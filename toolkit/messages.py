@@ -237,6 +237,24 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please check with the pair which value is right; if it is this one, ask them to type "
         "it again in their latest copy.",
     ),
+    "VAL012": MessageSpec(
+        Severity.WARNING,
+        "'{column}' is empty in this copy but holds {current!r} from another copy; it was kept",
+        "If it should be empty, please ask the pair to clear it in the copy that filled it.",
+    ),
+    "VAL014": MessageSpec(
+        Severity.WARNING,
+        "{value!r} in '{column}' was not applied: this file looks like an older copy (the "
+        "value is from an earlier return), and the current value is {current!r}",
+        "If {value!r} is the right value, please ask the pair to type it again in their "
+        "latest copy.",
+    ),
+    "VAL013": MessageSpec(
+        Severity.INFO,
+        "'Who is sending this copy?' was not answered, so this copy could not be told apart from "
+        "the partner's; only values never seen before in this workbook were applied",
+        "Please ask the pair to answer it on the Start here sheet before sending.",
+    ),
     "FIL007": MessageSpec(
         Severity.ERROR,
         "The file could not be read ({detail})",

@@ -15,7 +15,7 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.errors import ConfigError
-from toolkit.filesafety import inspect_workbook, read_inspected
+from toolkit.filesafety import inspect_workbook, read_isolated
 from toolkit.framework import Framework
 from toolkit.messages import Finding, finding
 from toolkit.programme import EMAIL_PATTERN
@@ -152,7 +152,7 @@ def _read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]] | None, list[Fi
     if not inspection.safe:
         return None, inspection.findings
     try:
-        sheets = {title: rows for title, _, rows in read_inspected(path, inspection.kind)}
+        sheets = {title: rows for title, _, rows in read_isolated(path)}
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
         return None, [finding("ROS010", file=path.name, detail=f"{type(exc).__name__}: {exc}")]
     return sheets, []
