@@ -59,7 +59,13 @@ def _canonical(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised so CI is reproducible; run with --hypothesis-seed to explore further.
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(agreement=agreement, sessions=session_rows, lang=st.sampled_from(["en", "fr"]))
 def test_typed_values_come_back_unchanged(agreement, sessions, lang) -> None:
     with tempfile.TemporaryDirectory() as tmp:
