@@ -59,7 +59,7 @@ def _canonical(value: object) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-# Derandomised so CI is reproducible; run with --hypothesis-seed to explore further.
+# Derandomised so CI is reproducible; set derandomize=False locally to explore further.
 @settings(
     max_examples=20,
     deadline=None,
