@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from builders.xlsx import Book, strict, write_atomic
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorInputs, compute_indicators
-from toolkit.ledger import Ledger, now_iso
+from toolkit.ledger import Ledger, SubmissionRecord, now_iso
 from toolkit.programme import Programme, ProgrammeFolder
 
 
@@ -109,7 +109,7 @@ def _render(
     subtitle: str,
     moment: dt.datetime,
     pair_rows: list[list[object]],
-    submissions: Sequence[object],
+    submissions: Sequence[SubmissionRecord],
     findings: list[dict[str, object]],
     indicators: pd.DataFrame,
 ) -> bytes:
@@ -136,7 +136,7 @@ def _render(
             [s.submission_id, s.received_at, s.saved_at, s.file_name, s.sha256[:16], s.size_bytes,
              s.pair_id or "", s.revision or "", s.returned_by, s.status, s.reason_code,
              s.reason, s.values_new, s.values_changed, s.stored_as]
-            for s in submissions  # type: ignore[attr-defined]
+            for s in submissions
         ],
         [5, 22, 22, 30, 18, 9, 7, 9, 9, 12, 11, 50, 10, 10, 40],
         status_col=9,

@@ -16,6 +16,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from builders.xlsx import Book, clip, strict
 from toolkit.contract import (
+    DATE_MAX,
+    DATE_MIN,
     DESCRIPTION_ROW,
     FIRST_ROW,
     LISTS_SHEET,
@@ -35,9 +37,6 @@ from toolkit.framework import Framework
 from toolkit.identity import SIGNATURE_KEY, PairIdentity
 from toolkit.ledger import ValueKey
 from toolkit.text import tr
-
-DATE_MIN = dt.date(2000, 1, 1)
-DATE_MAX = dt.date(2100, 12, 31)
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,8 @@ from pathlib import Path
 _SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
-def is_ignorable(path: Path) -> bool:
-    """Spreadsheet lock files, hidden and system files: skipped silently."""
-    name = path.name
+def is_ignorable(name: str) -> bool:
+    """Spreadsheet lock files, hidden and system files (and folders): skipped silently."""
     lowered = name.lower()
     return (
         name.startswith("~$")
@@ -27,10 +26,6 @@ def discover(inbox: Path) -> list[Path]:
     found = [
         p
         for p in inbox.rglob("*")
-        if p.is_file()
-        and not any(
-            is_ignorable(part) for part in p.relative_to(inbox).parents if part != Path(".")
-        )
-        and not is_ignorable(p)
+        if p.is_file() and not any(is_ignorable(part) for part in p.relative_to(inbox).parts)
     ]
     return sorted(found, key=lambda p: p.relative_to(inbox).as_posix())

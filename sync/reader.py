@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from python_calamine import PasswordError
-
 from toolkit.filesafety import (
     FileKind,
     IsolatedReader,
@@ -43,12 +41,10 @@ class Sheet:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """The sheets of a file, or the findings that kept it from being read, and the time the
-    file says it was last saved (UTC, ISO 8601), when it says so."""
+    """The sheets of a file, or the findings that kept it from being read."""
 
     sheets: list[Sheet]
     findings: list[Finding]
-    saved_at: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -69,8 +65,6 @@ def read_workbook(
         return ReadResult([], [finding("FIL001", file=name, detail=detail)])
     try:
         raw = reader.read(path) if reader else read_isolated(path)
-    except PasswordError:
-        return ReadResult([], [finding("FIL004", file=name)])
     except IsolatedReadError as exc:
         if "PasswordError" in str(exc):
             return ReadResult([], [finding("FIL004", file=name)])
@@ -80,7 +74,7 @@ def read_workbook(
         detail = f"{type(exc).__name__}: {str(exc)[:200]}"
         return ReadResult([], [finding("FIL002", file=name, detail=detail)])
     sheets = [Sheet(title, visible, rows) for title, visible, rows in raw]
-    return ReadResult(sheets, [], file_saved_at(path))
+    return ReadResult(sheets, [])
 
 
 _SAVED = (

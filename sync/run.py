@@ -113,16 +113,18 @@ def sync_programme(
     framework = load_framework()
     contract = load_contract(framework)
     # Oldest save first, so that within one sync a newer copy is taken in after an older one.
-    files = sorted(discover(folder.inbox), key=lambda p: (file_saved_at(p) or "~", p.name))
+    # Each file's own saved-at time is read once, here, and travels with it.
+    dated = [(file_saved_at(p), p) for p in discover(folder.inbox)]
+    files = sorted(dated, key=lambda item: (item[0] or "~", item[1].name))
     result = SyncResult(dry_run=dry_run)
     stamp = now_iso(now)
     with Ledger(folder.ledger) as ledger, IsolatedReader() as reader:
         ingest = _Ingest(folder, ledger, programme, framework, contract, stamp, dry_run, reader)
         # A dry run does all the real work in the ledger, then undoes it.
         with ledger.rolled_back() if dry_run else contextlib.nullcontext():
-            for i, path in enumerate(files, start=1):
+            for i, (saved_at, path) in enumerate(files, start=1):
                 try:
-                    result.files.append(ingest.one(path))
+                    result.files.append(ingest.one(path, saved_at))
                 except FileNotFoundError:
                     continue  # removed from the inbox while the sync ran
                 if progress:
@@ -153,7 +155,7 @@ class _Ingest:
         self.dry_run = dry_run
         self.choices = ChoiceIndex(contract)
 
-    def one(self, path: Path) -> FileOutcome:
+    def one(self, path: Path, saved_at: str | None) -> FileOutcome:
         # A name that is not valid UTF-8 (possible on Linux) is stored with replacement marks.
         raw_name = path.relative_to(self.folder.inbox).as_posix()
         name = raw_name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -165,7 +167,7 @@ class _Ingest:
             if data is None:  # too large to read: refused before any reader sees it
                 detail = f"{size:,} bytes, the limit is {MAX_FILE_BYTES:,}"
                 raise _Refused(finding("FIL003", file=name, detail=detail))
-            snapshot = self._examine(path, outcome)
+            snapshot = self._examine(path, outcome, saved_at)
             applied = self._merge(outcome, snapshot) if snapshot is not None else {}
         except _Refused as refused:
             outcome.status = QUARANTINED
@@ -178,7 +180,7 @@ class _Ingest:
             snapshot, applied = None, {}
         return self._finish(path, outcome, data, applied, snapshot)
 
-    def _examine(self, path: Path, outcome: FileOutcome) -> Snapshot | None:
+    def _examine(self, path: Path, outcome: FileOutcome, saved_at: str | None) -> Snapshot | None:
         """Identify and parse a file; None (with findings) when it is not accepted."""
         name = outcome.name
         earlier = self.ledger.submission_by_sha(outcome.sha256)
@@ -203,7 +205,7 @@ class _Ingest:
         assert pair is not None
         outcome.pair_id, outcome.revision = ident.pair_id, ident.revision
         # A file cannot have been saved after it arrived: a clock running ahead must not win.
-        outcome.saved_at = min(read.saved_at or self.stamp, self.stamp)
+        outcome.saved_at = min(saved_at or self.stamp, self.stamp)
         snapshot = parse_workbook(
             read.sheets, self.contract, ident.language, name,
             self._row_keys(pair, ident.language), self.choices,

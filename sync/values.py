@@ -13,11 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.contract import Contract, FieldSpec, FieldType
+from toolkit.contract import DATE_MAX, DATE_MIN, Contract, FieldSpec, FieldType
 from toolkit.text import LANGUAGES, normalise, tr
 
-DATE_MIN = dt.date(2000, 1, 1)
-DATE_MAX = dt.date(2100, 12, 31)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _GROUPED = re.compile(r"-?\d{1,3}(?:([ ,.])\d{3})(?:\1\d{3})*")

@@ -165,20 +165,19 @@ def _with_far_cell(xml: bytes, cell: bytes) -> bytes:
     return xml.replace(b"</sheetData>", b"<row r='1048576'>" + cell + b"</row></sheetData>")
 
 
-def far_cell_in_single_quotes(built, tmp: Path) -> bytes:
+def _sheet2_with(built, cell: bytes) -> bytes:
     return _rezip(
         _issued(built),
-        lambda n, d: (n, _with_far_cell(d, b"<c r='XFD1048576' t='n'><v>1</v></c>"))
-        if n == "xl/worksheets/sheet2.xml" else (n, d),
-    )  # fmt: skip
+        lambda n, d: (n, _with_far_cell(d, cell)) if n == "xl/worksheets/sheet2.xml" else (n, d),
+    )
+
+
+def far_cell_in_single_quotes(built, tmp: Path) -> bytes:
+    return _sheet2_with(built, b"<c r='XFD1048576' t='n'><v>1</v></c>")
 
 
 def far_cell_with_spaces(built, tmp: Path) -> bytes:
-    return _rezip(
-        _issued(built),
-        lambda n, d: (n, _with_far_cell(d, b'<c r = "XFD1048576"><v>1</v></c>'))
-        if n == "xl/worksheets/sheet2.xml" else (n, d),
-    )  # fmt: skip
+    return _sheet2_with(built, b'<c r = "XFD1048576"><v>1</v></c>')
 
 
 def sheet_stored_elsewhere(built, tmp: Path) -> bytes:

@@ -10,6 +10,7 @@ text in any language. Nothing else in the code base names a sheet title, a heade
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -35,6 +36,10 @@ DESCRIPTION_ROW = 1
 """0-based row of a sheet's description (Excel row 2)."""
 FIRST_ROW = 3
 """0-based row where a form's first label, or a table's header, stands (Excel row 4)."""
+
+DATE_MIN = dt.date(2000, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+"""Dates a date field accepts: the workbook's validation and sync's check use the same bounds."""
 
 TEXT_MAX = 255
 LONG_TEXT_MAX = 4000

@@ -130,14 +130,8 @@ def read_roster(path: Path, framework: Framework) -> Roster:
         people_rows = _sheet_rows(sheets, PEOPLE_SHEET, PEOPLE_COLUMNS, path.name, findings,
                                   positions)  # fmt: skip
         pair_rows = _sheet_rows(sheets, PAIRS_SHEET, PAIR_COLUMNS, path.name, findings, positions)
-        _people(people_rows, roster, framework, path.name, findings)
-        _pairs(
-            pair_rows,
-            roster,
-            {pid for _, v in people_rows if (pid := v.get("person_id"))},
-            path.name,
-            findings,
-        )
+        listed = _people(people_rows, roster, framework, path.name, findings)
+        _pairs(pair_rows, roster, listed, path.name, findings)
     findings = [_with_cell(f, positions) for f in findings]
     if findings:
         lines = "\n".join(f.render() for f in findings)
@@ -213,7 +207,10 @@ def _people(
     framework: Framework,
     file: str,
     findings: list[Finding],
-) -> None:
+) -> set[str]:
+    """Check the People rows and add the valid people to ``roster``; returns every person_id
+    listed, valid or not, so that pairs naming someone with their own problems are not
+    reported twice."""
     domain_codes = {normalise(d.code): d.code for d in framework.domains}
     for d in framework.domains:
         for label in d.label.values():
@@ -278,6 +275,7 @@ def _people(
         if manager and manager not in first_row:
             loc = {"file": file, "sheet": PEOPLE_SHEET, "row": person.row}
             findings.append(finding("ROS006", column="line_manager_id", value=manager, **loc))
+    return set(first_row)
 
 
 def _codes(
