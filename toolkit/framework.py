@@ -1,16 +1,19 @@
 """The M&E mentoring framework content the workbooks carry: levels, domains, milestones,
 the rating scale and the month-by-month session plan.
 
-The defaults live in ``toolkit/data/framework.yaml``; :func:`load_framework` validates them with
-pydantic. This is the starter set the walking skeleton needs; the full framework (session
-template, sprints, governance, indicator reference sheets) extends these models.
+The defaults live in ``toolkit/data/framework/*.yaml``, one file per part of the framework;
+:func:`load_framework` merges their top-level keys and validates them with pydantic. This is
+the starter set the walking skeleton needs; the full framework (session template, sprints,
+governance, indicator reference sheets) extends these models.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -105,13 +108,35 @@ class Framework(_Model):
 
 
 def load_framework(path: Path | None = None) -> Framework:
-    """Load and validate framework content; the packaged defaults when ``path`` is None."""
+    """Load and validate framework content; the packaged defaults when ``path`` is None.
+
+    ``path`` is a folder of ``*.yaml`` files (as the packaged defaults are) or a single file.
+    """
     if path is None:
         return _default_framework()
-    return Framework.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    return Framework.model_validate(_merge((f.name, f.read_text(encoding="utf-8")) for f in files))
+
+
+def _merge(named_texts: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Merge the top-level keys of several YAML documents; a key in two files is an error."""
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for name, text in named_texts:
+        for key, value in (yaml.safe_load(text) or {}).items():
+            if key in merged:
+                raise ValueError(f"{name}: key {key!r} is already given in {origin[key]}")
+            merged[key], origin[key] = value, name
+    return merged
 
 
 @lru_cache(maxsize=1)
 def _default_framework() -> Framework:
-    text = resources.files("toolkit").joinpath("data/framework.yaml").read_text(encoding="utf-8")
-    return Framework.model_validate(yaml.safe_load(text))
+    folder = resources.files("toolkit").joinpath("data/framework")
+    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=_name)
+    texts = ((e.name, e.read_text(encoding="utf-8")) for e in entries)
+    return Framework.model_validate(_merge(texts))
+
+
+def _name(entry: Any) -> str:
+    return str(entry.name)

@@ -7,13 +7,22 @@ locations, never on copied sentences.
 
 Codes are grouped by prefix: ``CFG`` configuration, ``ROS`` roster, ``FIL`` a returned file as a
 whole, ``IDN`` identity of a returned file, ``VAL`` one value in a returned file.
+
+The English wording is here; French, Spanish and Portuguese wordings live in
+``toolkit/data/messages/*.yaml`` (``CODE: {fr: {text: ..., todo: ...}, es: ..., pt: ...}``, one
+file per area) so a receipt or a workbook can speak the pair's language
+(:meth:`Finding.render` with ``lang``). A missing translation falls back to English.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
+from importlib import resources
 from typing import Any
+
+import yaml
 
 
 class Severity(str, Enum):
@@ -283,6 +292,7 @@ class Finding:
     row: int | None = None
     column: str = ""
     value: str = ""
+    facts: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
 
     def where(self) -> str:
         """The location as one short phrase, e.g. ``roster.xlsx, sheet 'People', cell C7``."""
@@ -293,11 +303,21 @@ class Finding:
             parts.append(f"row {self.row}")
         return ", ".join(parts)
 
-    def render(self) -> str:
-        """The full message for a terminal: where, what, what to do."""
+    def text_in(self, lang: str) -> str:
+        """What is wrong, in ``lang`` (English when that translation is missing)."""
+        template = _translated(self.code, lang, "text")
+        return self.message if template is None else template.format_map(_Defaulting(self.facts))
+
+    def todo_in(self, lang: str) -> str:
+        """What to do, in ``lang`` (English when that translation is missing)."""
+        todo = _translated(self.code, lang, "todo")
+        return self.todo if todo is None else todo
+
+    def render(self, lang: str = "en") -> str:
+        """The full message: where, what, what to do; in ``lang`` where translated."""
         where = self.where()
         head = f"{where}: " if where else ""
-        return f"[{self.code}] {head}{self.message}. {self.todo}"
+        return f"[{self.code}] {head}{self.text_in(lang)}. {self.todo_in(lang)}"
 
 
 def finding(code: str, **facts: Any) -> Finding:
@@ -323,7 +343,45 @@ def finding(code: str, **facts: Any) -> Finding:
         row=facts.get("row"),
         column=str(facts.get("column") or ""),
         value="" if raw_value is None else str(raw_value),
+        facts=tuple(sorted(values.items())),
     )
+
+
+@lru_cache(maxsize=1)
+def translations() -> dict[str, dict[str, dict[str, str]]]:
+    """Every translated wording: ``{code: {lang: {"text": ..., "todo": ...}}}``.
+
+    Read from all ``toolkit/data/messages/*.yaml`` files; a code translated in two files, or one
+    not in :data:`CATALOGUE`, is an error in the package itself.
+    """
+    merged: dict[str, dict[str, dict[str, str]]] = {}
+    folder = resources.files("toolkit").joinpath("data/messages")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        for code, langs in (yaml.safe_load(entry.read_text(encoding="utf-8")) or {}).items():
+            if code in merged or code not in CATALOGUE:
+                raise ValueError(f"{entry.name}: {code} is translated twice or is not a code")
+            merged[code] = langs
+    return merged
+
+
+def missing_translations(languages: tuple[str, ...] = ("fr", "es", "pt")) -> list[str]:
+    """``CODE:lang:part`` for every catalogue wording not yet translated (tests use this)."""
+    table = translations()
+    return [
+        f"{code}:{lang}:{part}"
+        for code in CATALOGUE
+        for lang in languages
+        for part in ("text", "todo")
+        if not table.get(code, {}).get(lang, {}).get(part)
+    ]
+
+
+def _translated(code: str, lang: str, part: str) -> str | None:
+    if lang == "en":
+        return None
+    return translations().get(code, {}).get(lang, {}).get(part)
 
 
 def _as_typed(value: Any) -> Any:

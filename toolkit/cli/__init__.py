@@ -7,57 +7,15 @@ returned files give exit code 1; success is 0.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from toolkit import __version__
-from toolkit.errors import ToolkitError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def _handle_errors(func: F) -> F:
-    """Turn the toolkit's own errors into a message and exit code 2 (never a traceback)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ToolkitError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
-            sys.exit(EXIT_USAGE)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _folder_argument(func: F) -> F:
-    return click.argument(
-        "folder", type=click.Path(file_okay=False, path_type=Path), metavar="DIR"
-    )(func)
-
-
-def _progress(label: str) -> Callable[[int, int, str], None]:
-    """A progress callback printing to stderr: a live counter on a terminal, else every 10%."""
-    tty = sys.stderr.isatty()
-
-    def report(done: int, total: int, what: str) -> None:
-        if tty:
-            end = "\n" if done == total else ""
-            click.echo(f"\r  {label} {done}/{total} {what:<12}", err=True, nl=False)
-            if end:
-                click.echo("", err=True)
-        elif total >= 20 and (done == total or done % max(1, total // 10) == 0):
-            click.echo(f"  {label} {done}/{total}", err=True)
-
-    return report
+from toolkit.cli.common import folder_argument, handle_errors, progress
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,7 +29,7 @@ def cli() -> None:
 
 
 @cli.command()
-@_folder_argument
+@folder_argument
 @click.option(
     "--id",
     "programme_id",
@@ -93,7 +51,7 @@ def cli() -> None:
     default=None,
     help="First day of the cycle, YYYY-MM-DD (default: the 1st of this month).",
 )
-@_handle_errors
+@handle_errors
 def init(folder: Path, programme_id: str, name: str, cohort: str, start_date: Any) -> None:
     """Create a programme folder DIR: programme.yaml, roster.xlsx, ledger and sub-folders.
 
@@ -116,8 +74,8 @@ def init(folder: Path, programme_id: str, name: str, cohort: str, start_date: An
 
 
 @cli.command()
-@_folder_argument
-@_handle_errors
+@folder_argument
+@handle_errors
 def check(folder: Path) -> None:
     """Check programme.yaml and roster.xlsx in DIR and report every problem."""
     from toolkit.framework import load_framework
@@ -137,13 +95,13 @@ def check(folder: Path) -> None:
 
 
 @cli.command()
-@_folder_argument
+@folder_argument
 @click.option(
     "--refresh",
     is_flag=True,
     help="Issue a new revision of every active pair's workbook, carrying everything merged so far.",
 )
-@_handle_errors
+@handle_errors
 def build(folder: Path, refresh: bool) -> None:
     """Write one workbook per pair into DIR/outbox and regenerate master.xlsx.
 
@@ -151,7 +109,7 @@ def build(folder: Path, refresh: bool) -> None:
     """  # fmt: skip
     from builders.programme import build_programme
 
-    result = build_programme(folder, refresh=refresh, progress=_progress("built"))
+    result = build_programme(folder, refresh=refresh, progress=progress("built"))
     for f in result.findings:
         click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
     click.echo(
@@ -167,13 +125,13 @@ def build(folder: Path, refresh: bool) -> None:
 
 
 @cli.command()
-@_folder_argument
+@folder_argument
 @click.option(
     "--dry-run",
     is_flag=True,
     help="Do everything but write: the ledger, inbox and master stay as they are.",
 )
-@_handle_errors
+@handle_errors
 def sync(folder: Path, dry_run: bool) -> None:
     """Take every returned file in DIR/inbox into the ledger and regenerate master.xlsx.
 
@@ -182,7 +140,7 @@ def sync(folder: Path, dry_run: bool) -> None:
     """  # fmt: skip
     from sync.run import sync_programme
 
-    result = sync_programme(folder, dry_run=dry_run, progress=_progress("read"))
+    result = sync_programme(folder, dry_run=dry_run, progress=progress("read"))
     _render_sync(result)
     if not dry_run:
         _regenerate_master(folder)
@@ -190,8 +148,8 @@ def sync(folder: Path, dry_run: bool) -> None:
 
 
 @cli.command()
-@_folder_argument
-@_handle_errors
+@folder_argument
+@handle_errors
 def report(folder: Path) -> None:
     """Regenerate DIR/master.xlsx from the ledger, as after a sync.
 
@@ -202,7 +160,7 @@ def report(folder: Path) -> None:
 
 @cli.command()
 @click.option("--indent", default=2, show_default=True, help="JSON indentation.")
-@_handle_errors
+@handle_errors
 def schema(indent: int) -> None:
     """Print the workbook contract (sheets, fields, types, choices, layout) as JSON."""
     from toolkit.contract import load_contract
@@ -222,7 +180,7 @@ def schema(indent: int) -> None:
     default=Path("mentorkit-demo"),
 )
 @click.option("--seed", default=7, show_default=True, help="Seed of the simulated returns.")
-@_handle_errors
+@handle_errors
 def demo(folder: Path, seed: int) -> None:
     """Run the whole cycle on an example cohort in DIR (default ./mentorkit-demo).
 
@@ -251,7 +209,7 @@ def demo(folder: Path, seed: int) -> None:
     metavar="[DIR]",
     default=Path("sample_workbooks"),
 )
-@_handle_errors
+@handle_errors
 def samples(folder: Path) -> None:
     """Regenerate the sample workbooks in DIR (default ./sample_workbooks) from the demo."""
     from toolkit.cli.samples import write_samples
@@ -310,3 +268,6 @@ def _regenerate_master(folder: Path, quiet_errors: bool = True) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="mentorkit")
+
+
+# Command groups that live in their own modules register below, one line each.
