@@ -273,6 +273,15 @@ CATALOGUE: dict[str, MessageSpec] = {
 }
 
 
+_PLACE_WORDS: dict[str, tuple[str, str, str]] = {
+    "en": ("sheet", "cell", "row"),
+    "fr": ("feuille", "cellule", "ligne"),
+    "es": ("hoja", "celda", "fila"),
+    "pt": ("folha", "célula", "linha"),
+}
+"""How a location is named in each language: sheet, cell, row."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem, located as a spreadsheet user would see it.
@@ -294,13 +303,16 @@ class Finding:
     value: str = ""
     facts: tuple[tuple[str, Any], ...] = field(default=(), compare=False, repr=False)
 
-    def where(self) -> str:
+    def where(self, lang: str = "en") -> str:
         """The location as one short phrase, e.g. ``roster.xlsx, sheet 'People', cell C7``."""
-        parts = [p for p in (self.file, f"sheet '{self.sheet}'" if self.sheet else "") if p]
+        words = _PLACE_WORDS.get(lang, _PLACE_WORDS["en"])
+        parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"{words[0]} '{self.sheet}'")
         if self.cell:
-            parts.append(f"cell {self.cell}")
+            parts.append(f"{words[1]} {self.cell}")
         elif self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"{words[2]} {self.row}")
         return ", ".join(parts)
 
     def text_in(self, lang: str) -> str:
@@ -311,11 +323,11 @@ class Finding:
     def todo_in(self, lang: str) -> str:
         """What to do, in ``lang`` (English when that translation is missing)."""
         todo = _translated(self.code, lang, "todo")
-        return self.todo if todo is None else todo
+        return self.todo if todo is None else todo.format_map(_Defaulting(self.facts))
 
     def render(self, lang: str = "en") -> str:
         """The full message: where, what, what to do; in ``lang`` where translated."""
-        where = self.where()
+        where = self.where(lang)
         head = f"{where}: " if where else ""
         return f"[{self.code}] {head}{self.text_in(lang)}. {self.todo_in(lang)}"
 
@@ -336,7 +348,7 @@ def finding(code: str, **facts: Any) -> Finding:
         code=code,
         severity=spec.severity,
         message=message,
-        todo=spec.todo,
+        todo=spec.todo.format_map(_Defaulting(values)),
         file=str(facts.get("file") or ""),
         sheet=str(facts.get("sheet") or ""),
         cell=str(facts.get("cell") or ""),
