@@ -280,4 +280,5 @@ def main() -> None:
 
 # Command groups that live in their own modules register below, one line each.
 from toolkit.cli.framework import framework_group  # noqa: E402  (registered after cli exists)
+
 cli.add_command(framework_group)
