@@ -19,7 +19,7 @@ from toolkit.text import tr
 if TYPE_CHECKING:
     from builders.pair import PairContext
 
-WIDTHS = (9, 26, 34, 34, 32)
+WIDTHS = (8, 31, 32, 32, 32)
 """Columns of the Guide: narrow key column, then four text columns (about 135 characters,
 which prints at a legible scale on a landscape A4 page)."""
 
@@ -62,7 +62,7 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
           tr(m.resource, lang)] for m in framework.session_plan],
     )  # fmt: skip
 
-    sheet.section(t("sec_sprints"))
+    sheet.section(t("sec_sprints"), new_page=True)
     sheet.table(
         [t("col_sprint"), t("col_focus"), t("col_checkins"), t("col_deliverable"),
          t("col_judged")],
@@ -73,7 +73,7 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
          for s in framework.sprints],
     )  # fmt: skip
 
-    sheet.section(t("sec_escalation"))
+    sheet.section(t("sec_escalation"), new_page=True)
     sheet.table(
         [t("col_level"), t("col_trigger"), t("col_who_when"), t("col_action")],
         [[e.level, tr(e.trigger, lang),

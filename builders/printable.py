@@ -25,7 +25,7 @@ _ROLES = {
 }  # fmt: skip
 LINE_POINTS = 15.0
 """Height of one line of 11-point text, in points."""
-CHARS_PER_WIDTH = 1.05
+CHARS_PER_WIDTH = 1.1
 """Characters of 11-point text that fit in one unit of column width (a little fewer than
 measured, so that an estimated row is never too short)."""
 
@@ -44,15 +44,20 @@ class PrintSheet:
         self.ws.write_string(0, 0, title, self.fmt["p_title"])
         self.ws.set_row(0, 22)
         self.row = 1
+        self.breaks: list[int] = []
         if note:
             self.paragraph(note, style="p_note")
         self._print_setup()
 
     # --- public API ------------------------------------------------------------------------------
 
-    def section(self, heading: str) -> None:
-        """A section heading, after one blank row."""
+    def section(self, heading: str, new_page: bool = False) -> None:
+        """A section heading, after one blank row; on a new printed page with ``new_page``
+        (a spreadsheet cannot keep a heading with the table under it)."""
         self.row += 1
+        if new_page:
+            self.breaks.append(self.row)
+            self.ws.set_h_pagebreaks(self.breaks)
         # Not merged: a heading runs over the empty cells to its right (a smaller file).
         self.ws.write_string(self.row, 0, heading, self.fmt["p_section"])
         self.ws.set_row(self.row, 20)
