@@ -421,3 +421,25 @@ def test_libreoffice_prints_the_guide_and_the_framework_sheets(
     assert labels()["guide_title"]["en"] in english and labels()["guide_title"]["fr"] in french
     assert " ".join(fw.sprints[3].deliverable["fr"].split()[:3]) in " ".join(french.split())
     assert labels()["sheet_indicators"]["en"] in master and "AGR30" in master
+
+
+def test_schema_and_master_follow_the_programme(programme: Path) -> None:
+    """`mentorkit schema DIR` reads the programme's framework; the master's framework sheets
+    are in the programme's default language."""
+    folder = export_framework(programme).folder
+    edit(folder, "sessions.yaml", lambda doc: doc["session_template"][0].update(minutes=5))
+    config = programme / "programme.yaml"
+    text = config.read_text(encoding="utf-8").replace(
+        "default_language: en", "default_language: fr"
+    )
+    config.write_text(text + "framework: framework\n", encoding="utf-8")
+    runner = CliRunner()
+    broken = runner.invoke(cli, ["schema", str(programme)])
+    assert broken.exit_code == 2 and "[FWK002] sessions.yaml: session_template:" in broken.output
+    edit(folder, "sessions.yaml", lambda doc: doc["session_template"][0].update(minutes=10))
+    assert json.loads(runner.invoke(cli, ["schema", str(programme)]).output)["tools"]
+    build_programme(programme)
+    sheets = _sheets(programme / "master.xlsx")
+    assert tr_label("sheet_indicators", "fr") in sheets and "Indicators" in sheets
+    governance = _flat(sheets[tr_label("sheet_governance", "fr")])
+    assert "Comité de pilotage" in governance
