@@ -62,7 +62,7 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
           tr(m.resource, lang)] for m in framework.session_plan],
     )  # fmt: skip
 
-    sheet.section(t("sec_sprints"), new_page=True)
+    sheet.section(t("sec_sprints"))
     sheet.table(
         [t("col_sprint"), t("col_focus"), t("col_checkins"), t("col_deliverable"),
          t("col_judged")],
@@ -73,7 +73,7 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
          for s in framework.sprints],
     )  # fmt: skip
 
-    sheet.section(t("sec_escalation"), new_page=True)
+    sheet.section(t("sec_escalation"))
     sheet.table(
         [t("col_level"), t("col_trigger"), t("col_who_when"), t("col_action")],
         [[e.level, tr(e.trigger, lang),

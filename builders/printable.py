@@ -30,8 +30,26 @@ CHARS_PER_WIDTH = 1.1
 measured, so that an estimated row is never too short)."""
 
 
+PAGE_POINTS = (842.0, 595.0)
+"""A4 landscape, width and height in points."""
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
+"""Page margins in inches."""
+PIXELS_PER_WIDTH = 9.5
+"""Pixels one unit of column width takes when LibreOffice fits a sheet to the page width
+(measured: a 135-unit Guide prints at 80 %). Excel prints the same sheet larger (it counts
+about 7 pixels), so its pages end earlier than those computed here."""
+DEFAULT_ROW = 15.0
+TITLE_ROW = 22.0
+
+
 class PrintSheet:
-    """One printable sheet: a title, then sections of tables and paragraphs, top to bottom."""
+    """One printable sheet: a title, then sections of tables and paragraphs, top to bottom.
+
+    It knows every row's height (it sets them all), so it can tell where pages will end and
+    keep a section's heading on the same page as the start of its table: a spreadsheet has no
+    "keep with next", so a page break goes before a heading that would be left alone at the
+    foot of a page.
+    """
 
     def __init__(
         self, book: Book, name: str, widths: Sequence[int], title: str, note: str = ""
@@ -42,25 +60,27 @@ class PrintSheet:
         for c, width in enumerate(self.widths):
             self.ws.set_column(c, c, width)
         self.ws.write_string(0, 0, title, self.fmt["p_title"])
-        self.ws.set_row(0, 22)
+        self.ws.set_row(0, TITLE_ROW)
         self.row = 1
+        self.heights: dict[int, float] = {0: TITLE_ROW}
         self.breaks: list[int] = []
+        self.heading: int | None = None
+        self.page = self._page_height()
+        self.used = 0.0
+        self.placed = 0
         if note:
             self.paragraph(note, style="p_note")
         self._print_setup()
 
     # --- public API ------------------------------------------------------------------------------
 
-    def section(self, heading: str, new_page: bool = False) -> None:
-        """A section heading, after one blank row; on a new printed page with ``new_page``
-        (a spreadsheet cannot keep a heading with the table under it)."""
+    def section(self, heading: str) -> None:
+        """A section heading, after one blank row; kept with what follows it."""
         self.row += 1
-        if new_page:
-            self.breaks.append(self.row)
-            self.ws.set_h_pagebreaks(self.breaks)
         # Not merged: a heading runs over the empty cells to its right (a smaller file).
         self.ws.write_string(self.row, 0, heading, self.fmt["p_section"])
-        self.ws.set_row(self.row, 20)
+        self._set_height(20)
+        self.heading = self.row
         self.row += 1
 
     def paragraph(self, text: str, style: str = "p_text") -> None:
@@ -70,7 +90,7 @@ class PrintSheet:
             self.ws.merge_range(self.row, 0, self.row, last, text, self.fmt[style])
         else:
             self.ws.write_string(self.row, 0, text, self.fmt[style])
-        self.ws.set_row(self.row, self._height([text], [sum(self.widths)]))
+        self._set_height(self._height([text], [sum(self.widths)]))
         self.row += 1
 
     def table(
@@ -108,8 +128,41 @@ class PrintSheet:
             widths.append(sum(self.widths[col : last + 1]))
             texts.append(str(value))
             col = last + 1
-        self.ws.set_row(self.row, self._height(texts, widths))
+        self._set_height(self._height(texts, widths))
         self.row += 1
+
+    def _set_height(self, height: float) -> None:
+        """Set the current row's height and place it on a printed page."""
+        self.ws.set_row(self.row, height)
+        for blank in range(self.placed + 1, self.row):
+            self._place(blank, DEFAULT_ROW)
+        self._place(self.row, height)
+        self.placed = self.row
+
+    def _place(self, row: int, height: float) -> None:
+        """Paginate as the rows come: every page break is explicit, so the spreadsheet's own
+        pagination (which differs between programs) never has to break a page itself."""
+        if self.used + height <= self.page or self.used == 0:
+            self.used += height
+        else:
+            start = row
+            if self.heading is not None and self.heading < row <= self.heading + 2:
+                start = self.heading  # keep a heading with its table's header and first row
+            self.breaks.append(start)
+            self.ws.set_h_pagebreaks(self.breaks)
+            self.used = sum(self.heights.get(r, DEFAULT_ROW) for r in range(start, row)) + height
+        self.heights[row] = height
+        if self.heading is not None and row >= self.heading + 2:
+            self.heading = None
+
+    def _page_height(self) -> float:
+        """Room for rows on one printed page below the repeated title, in row points (a little
+        less than LibreOffice gives, so that it never needs a page break of its own)."""
+        pixels = sum(w * PIXELS_PER_WIDTH + 5 for w in self.widths)
+        width = PAGE_POINTS[0] - 72 * (MARGINS["left"] + MARGINS["right"])
+        scale = min(1.0, width / (pixels * 0.75))
+        height = PAGE_POINTS[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+        return 0.96 * height / scale - TITLE_ROW
 
     @staticmethod
     def _height(texts: Sequence[str], widths: Sequence[int]) -> float:
@@ -125,7 +178,7 @@ class PrintSheet:
         ws.set_landscape()
         ws.set_paper(9)  # A4; Letter users' printers scale it
         ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        ws.set_margins(**MARGINS)
         ws.repeat_rows(0)
         ws.set_footer("&L&A&R&P / &N")
         ws.hide_gridlines(2)
