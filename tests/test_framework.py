@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 import subprocess
@@ -443,3 +444,24 @@ def test_schema_and_master_follow_the_programme(programme: Path) -> None:
     assert tr_label("sheet_indicators", "fr") in sheets and "Indicators" in sheets
     governance = _flat(sheets[tr_label("sheet_governance", "fr")])
     assert "Comité de pilotage" in governance
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guide_keeps_each_heading_on_the_page_of_its_table(contract, lang: str) -> None:
+    """Page breaks are explicit and never fall between a heading and its table."""
+    import openpyxl
+
+    from builders.pair import PairContext, render_pair_workbook
+    from toolkit.identity import PairIdentity
+
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", "senior", 12)
+    data = render_pair_workbook(ctx, contract, load_framework(), "s")
+    ws = openpyxl.load_workbook(io.BytesIO(data))[guide_title(lang)]
+    starts = {b.id + 1 for b in ws.row_breaks.brk}  # 1-based rows that begin a page
+    assert len(starts) >= 2
+    numbered = {"1.", "2.", "3.", "4.", "5."}
+    headings = {r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value)[:2] in numbered}
+    assert len(headings) == 5
+    assert not {h + 1 for h in headings} & starts and not {h + 2 for h in headings} & starts
