@@ -3,21 +3,18 @@
 The defaults live in ``toolkit/data/framework/*.yaml``, one file per part; a programme may use
 an edited copy (``framework: framework`` in programme.yaml, see :func:`framework_for`). The
 files' top-level keys are merged (a key may appear in one file only) and validated by the
-pydantic models below:
+models of :mod:`toolkit.framework_parts` and :mod:`toolkit.framework_model`. This module loads,
+checks, exports and locates; the parts and their files:
 
-=====================  ===========================================================  =========
-part                   top-level keys                                               file
-=====================  ===========================================================  =========
-core                   version, rating_scale, achieved_threshold, levels, domains   core
-overview               overview (vision, objectives, model, mentoring vs coaching,  overview
-                       commitment inputs)
-competency milestones  milestones                                                   competen.
-session structure      session_template, session_plan, sprints                      sessions
-matching               matching (criteria and weights, guidelines, re-matching)     matching
-governance             governance (roles, RACI, selection, training, orientation,   governan.
-                       escalation ladder, recognition)
-evaluation             indicators, data_collection_methods, review_cycle            evaluat.
-=====================  ===========================================================  =========
+- core (``core.yaml``): version, rating_scale, achieved_threshold, levels, domains
+- overview (``overview.yaml``): vision, objectives, model and why, mentoring vs coaching,
+  the inputs of the computed time commitment
+- competency milestones (``competencies.yaml``): milestones
+- session structure (``sessions.yaml``): session_template, session_plan, sprints
+- matching (``matching.yaml``): criteria and weights, process, guidelines, re-matching
+- governance (``governance.yaml``): roles, RACI, selection, training, orientation,
+  escalation ladder, recognition
+- evaluation (``evaluation.yaml``): indicators, data_collection_methods, review_cycle
 
 The progress tracking tools (the seventh part) are the pair workbook's sheets themselves,
 declared in ``toolkit/data/contract.yaml``.
