@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
+from builders.framework_sheets import write_framework_sheets
 from builders.xlsx import Book, strict, write_atomic
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorInputs, compute_indicators
@@ -95,7 +96,17 @@ def write_master(
         f"Figures as of {as_of.isoformat()}; regenerated {now_iso(moment)} from the ledger."
     )
     data = strict(
-        lambda: _render(title, subtitle, moment, pair_rows, submissions, findings, indicators),
+        lambda: _render(
+            title,
+            subtitle,
+            moment,
+            pair_rows,
+            submissions,
+            findings,
+            indicators,
+            framework,
+            programme.default_language,
+        ),
         "the master workbook",
     )
     write_atomic(folder.master, data)
@@ -112,6 +123,8 @@ def _render(
     submissions: Sequence[SubmissionRecord],
     findings: list[dict[str, object]],
     indicators: pd.DataFrame,
+    framework: Framework,
+    lang: str,
 ) -> bytes:
     book = Book(moment, title=title)
     _table(
@@ -152,6 +165,7 @@ def _render(
         ],
         [22, 30, 7, 8, 9, 16, 7, 22, 20, 50, 50],
     )  # fmt: skip
+    write_framework_sheets(book, framework, lang)
     return book.close()
 
 

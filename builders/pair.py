@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from builders.guide import write_guide
 from builders.xlsx import Book, clip, strict
 from toolkit.contract import (
     DATE_MAX,
@@ -109,6 +110,7 @@ class _PairWorkbook:
             tool.code: self.book.wb.add_worksheet(tr(tool.title, self.lang))
             for tool in self.contract.tools
         }
+        write_guide(self.book, self.ctx, self.framework)
         self._lists_sheet()
         for tool in self.contract.tools:
             ws = sheets[tool.code]

@@ -21,7 +21,7 @@ from builders.xlsx import write_atomic
 from toolkit import __version__
 from toolkit.contract import load_contract
 from toolkit.errors import ConfigError, ProgrammeFolderError
-from toolkit.framework import load_framework
+from toolkit.framework import framework_for
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger, PairRecord, now_iso
 from toolkit.messages import Finding, finding
@@ -119,7 +119,7 @@ def build_programme(
     folder = ProgrammeFolder(root)
     folder.require()
     programme = load_programme(folder.config)
-    framework = load_framework()
+    framework = framework_for(root, programme)
     contract = load_contract(framework)
     roster = read_roster(folder.roster, framework)
     moment = now or dt.datetime.now(dt.timezone.utc)

@@ -38,7 +38,7 @@ from sync.reader import file_saved_at, read_workbook
 from sync.values import ChoiceIndex
 from toolkit.contract import Contract, LayoutKind, load_contract, rows_for
 from toolkit.filesafety import MAX_FILE_BYTES, IsolatedReader
-from toolkit.framework import Framework, load_framework
+from toolkit.framework import Framework, framework_for
 from toolkit.ledger import Ledger, PairRecord, SubmissionRecord, ValueKey, now_iso
 from toolkit.messages import Finding, Severity, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
@@ -110,7 +110,7 @@ def sync_programme(
     folder = ProgrammeFolder(root)
     folder.require()
     programme = load_programme(folder.config)
-    framework = load_framework()
+    framework = framework_for(root, programme)
     contract = load_contract(framework)
     # Oldest save first, so that within one sync a newer copy is taken in after an older one.
     # Each file's own saved-at time is read once, here, and travels with it.

@@ -61,6 +61,35 @@ CATALOGUE: dict[str, MessageSpec] = {
         "{location} does not exist",
         "Please run 'mentorkit init DIR' to create a programme folder, or check the path.",
     ),
+    # --- framework (FWK) ----------------------------------------------------------------------
+    "FWK001": MessageSpec(
+        Severity.ERROR,
+        "line {line} is not valid YAML: {detail}",
+        "Please fix that line in a text editor (indentation uses spaces; quote text that "
+        "contains a colon or a '#', or starts with a special character) and save it as UTF-8.",
+    ),
+    "FWK002": MessageSpec(
+        Severity.ERROR,
+        "{location}: {detail} (found {value!r})",
+        "Please correct this entry; 'mentorkit framework export' writes a complete, valid copy "
+        "of the defaults to compare with.",
+    ),
+    "FWK003": MessageSpec(
+        Severity.ERROR,
+        "key '{location}' is already given in {other}",
+        "Please keep each top-level key in one file only, and delete the other copy.",
+    ),
+    "FWK004": MessageSpec(
+        Severity.ERROR,
+        "the framework folder {location} does not exist or holds no .yaml files",
+        "Please run 'mentorkit framework export DIR' to write an editable copy, or correct "
+        "'framework' in programme.yaml.",
+    ),
+    "FWK005": MessageSpec(
+        Severity.ERROR,
+        "{location} already exists; nothing was written",
+        "Please choose another programme folder, or rename the existing framework folder first.",
+    ),
     # --- roster (roster.xlsx) --------------------------------------------------------------------
     "ROS001": MessageSpec(
         Severity.ERROR,

@@ -106,6 +106,18 @@ class Programme(_Model):
     languages: list[str] = Field(min_length=1, description="Workbook languages used.")
     default_language: str = Field(default="en", description="Fallback workbook language.")
     coordinator: Coordinator
+    framework: str | None = Field(
+        default=None,
+        description="Folder of an edited framework (written by 'mentorkit framework export'), "
+        "relative to the programme folder; the packaged defaults when absent.",
+    )
+
+    @field_validator("framework")
+    @classmethod
+    def _relative_folder(cls, value: str | None) -> str | None:
+        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
+            raise ValueError("a folder inside the programme folder, e.g. 'framework'")
+        return value
 
     @field_validator("languages")
     @classmethod

@@ -78,14 +78,14 @@ def init(folder: Path, programme_id: str, name: str, cohort: str, start_date: An
 @handle_errors
 def check(folder: Path) -> None:
     """Check programme.yaml and roster.xlsx in DIR and report every problem."""
-    from toolkit.framework import load_framework
+    from toolkit.framework import framework_for
     from toolkit.programme import ProgrammeFolder, load_programme
     from toolkit.roster import read_roster
 
     pf = ProgrammeFolder(folder)
     pf.require()
     programme = load_programme(pf.config)
-    roster = read_roster(pf.roster, load_framework())
+    roster = read_roster(pf.roster, framework_for(folder, programme))
     mentors = sum(1 for p in roster.people.values() if p.role == "mentor")
     click.echo(
         f"programme.yaml: OK ({programme.programme.name}, cohort {programme.programme.cohort}).\n"
@@ -159,15 +159,22 @@ def report(folder: Path) -> None:
 
 
 @cli.command()
+@click.argument(
+    "folder", type=click.Path(file_okay=False, path_type=Path), metavar="[DIR]", required=False
+)
 @click.option("--indent", default=2, show_default=True, help="JSON indentation.")
 @handle_errors
-def schema(indent: int) -> None:
-    """Print the workbook contract (sheets, fields, types, choices, layout) as JSON."""
+def schema(folder: Path | None, indent: int) -> None:
+    """Print the workbook contract (sheets, fields, types, choices, layout) as JSON.
+
+    With a programme folder DIR, its milestones and months come from the framework that
+    programme uses.
+    """
     from toolkit.contract import load_contract
     from toolkit.contract import schema as contract_schema
-    from toolkit.framework import load_framework
+    from toolkit.framework import framework_for, load_framework
 
-    framework = load_framework()
+    framework = framework_for(folder) if folder else load_framework()
     doc = contract_schema(load_contract(framework), framework)
     click.echo(json.dumps(doc, indent=indent, ensure_ascii=False))
 
@@ -243,16 +250,17 @@ def _render_sync(result: Any) -> None:
 def _regenerate_master(folder: Path, quiet_errors: bool = True) -> None:
     from builders.master import write_master
     from toolkit.errors import WorkbookWriteError
-    from toolkit.framework import load_framework
+    from toolkit.framework import framework_for
     from toolkit.ledger import Ledger
     from toolkit.programme import ProgrammeFolder, load_programme
 
     pf = ProgrammeFolder(folder)
     pf.require()
     programme = load_programme(pf.config)
+    framework = framework_for(folder, programme)
     with Ledger(pf.ledger) as ledger:
         try:
-            result = write_master(pf, ledger, programme, load_framework())
+            result = write_master(pf, ledger, programme, framework)
         except WorkbookWriteError as exc:
             if not quiet_errors:
                 raise
@@ -271,3 +279,6 @@ def main() -> None:
 
 
 # Command groups that live in their own modules register below, one line each.
+from toolkit.cli.framework import framework_group  # noqa: E402  (registered after cli exists)
+
+cli.add_command(framework_group)

@@ -1,0 +1,467 @@
+"""The M&E framework: complete, consistent, translated, customisable, and in the workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from python_calamine import CalamineWorkbook
+
+from builders.guide import guide_title
+from builders.programme import build_programme
+from sync.run import sync_programme
+from tests.test_contract import _texts
+from tests.test_roundtrip import EXPECTED, _typical
+from toolkit import messages
+from toolkit.cli import cli
+from toolkit.contract import load_contract
+from toolkit.errors import ProgrammeFolderError
+from toolkit.framework import (
+    CELL_TEXT_LIMIT,
+    ROLE_CODES,
+    FrameworkError,
+    check_framework,
+    export_framework,
+    labels,
+    load_framework,
+    missing_translations,
+    status,
+    texts,
+)
+from toolkit.text import LANGUAGES, missing_languages, normalise
+
+RETURNED = dt.datetime(2026, 4, 10, 17, 0, tzinfo=dt.timezone.utc)
+REQUIRED_INDICATORS = {
+    "process": {"AGR30", "SES", "FREQ", "REF", "RET", "SPR", "REM", "END"},
+    "outcome": {"COMP", "MIL", "ADV3", "SATE", "SATR", "GOAL"},
+}
+PIRS_FIELDS = ["code", "kind", "name", "definition", "numerator", "denominator", "unit",
+               "disaggregation", "frequency", "data_source", "collection_method", "responsible",
+               "target", "direction", "thresholds"]  # fmt: skip
+
+
+def edit(folder: Path, file: str, change: Callable[[Any], None]) -> None:
+    """Load one YAML file of a framework folder, let ``change`` edit it, save it back."""
+    path = folder / file
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+# --- the default content ------------------------------------------------------------------------
+
+
+def test_every_domain_and_level_has_at_least_three_milestones() -> None:
+    fw = load_framework()
+    assert len(fw.domains) == 6 and [lv.code for lv in fw.levels] == ["junior", "mid", "senior"]
+    for d in fw.domains:
+        for lv in fw.levels:
+            cell = [m for m in fw.milestones if m.domain == d.code and m.level == lv.code]
+            assert len(cell) >= 3, (d.code, lv.code)
+            assert all(m.evidence["en"].strip() for m in cell)
+
+
+def test_session_template_sums_to_90_minutes_and_the_plan_is_complete() -> None:
+    fw = load_framework()
+    assert sum(s.minutes for s in fw.session_template) == 90 == fw.session_minutes
+    assert [m.month for m in fw.session_plan] == list(range(1, 13))
+    assert [s.quarter for s in fw.sprints] == [1, 2, 3, 4]
+    for m in fw.session_plan:
+        assert all(x["en"].strip() for x in (m.objective, m.preparation, m.resource))
+
+
+def test_every_indicator_has_a_complete_reference_sheet() -> None:
+    fw = load_framework()
+    assert len(fw.indicators) >= 14
+    for kind, codes in REQUIRED_INDICATORS.items():
+        assert codes <= {i.code for i in fw.indicators if i.kind == kind}, kind
+    for ind in fw.indicators:
+        sheet = ind.model_dump()
+        for name in PIRS_FIELDS:
+            value = sheet[name]
+            assert value not in (None, "", [], {}), (ind.code, name)
+            if isinstance(value, dict) and "en" in value:
+                assert value["en"].strip(), (ind.code, name)
+        assert "baseline" in sheet  # a number, or null when there is no baseline yet
+        assert ind.responsible in ROLE_CODES
+    assert {i.direction for i in fw.indicators if i.code in ("REM", "END")} == {"decrease"}
+
+
+def test_governance_and_matching_are_complete() -> None:
+    fw = load_framework()
+    assert sorted(r.code for r in fw.governance.roles) == sorted(ROLE_CODES)
+    weights = {c.code: c.weight for c in fw.matching.criteria}
+    assert weights == {"domain_fit": 30, "preference": 20, "level_gap": 15, "timezone": 15,
+                       "sector": 10, "country_diversity": 10}  # fmt: skip
+    for row in fw.governance.raci:
+        assert sum(1 for v in row.assignments.values() if v.startswith("A")) == 1, row.code
+    days = [e.time_limit_days for e in fw.governance.escalation]
+    assert len(days) >= 3 and all(d > 0 for d in days)
+    assert {g.code for g in fw.matching.guidelines} == {"cross_country", "cross_sector"}
+    assert fw.matching.rematching and fw.data_collection_methods and fw.review_cycle
+
+
+def test_every_text_exists_in_all_four_languages(contract) -> None:
+    """Framework, sheet labels, workbook contract and message catalogue: nothing missing."""
+    fw = load_framework()
+    missing = missing_translations(fw)
+    missing += [f"label {k}:{lang}" for k, t in labels().items() for lang in missing_languages(t)]
+    missing += [f"contract {k}:{lang}" for k, t in _texts(contract)
+                for lang in missing_languages(t)]  # fmt: skip
+    missing += [f"message {m}" for m in messages.missing_translations()]
+    assert missing == []
+
+
+def test_framework_texts_fit_in_a_cell() -> None:
+    too_long = [(path, lang) for path, text in texts(load_framework())
+                for lang, value in text.items() if len(value) >= CELL_TEXT_LIMIT]  # fmt: skip
+    assert too_long == []
+
+
+def test_time_commitment_is_computed_from_the_plan(tmp_path: Path) -> None:
+    fw = load_framework()
+    sessions = len(fw.session_plan) * fw.session_minutes
+    sprints = sum(s.weeks * s.checkin_minutes for s in fw.sprints)
+    inputs = fw.overview.commitment
+    for role in ("mentor", "mentee"):
+        c = fw.commitment[role]
+        total = (sessions + sprints + 12 * getattr(inputs.preparation_per_session, role)
+                 + 4 * getattr(inputs.reflection_per_quarter, role))  # fmt: skip
+        assert c.hours_per_cycle == round(total / 60, 1)
+        assert c.hours_per_month == round(total / 60 / 12, 1)
+    # Longer sprints mean more hours: the figure is not typed in anywhere.
+    export_framework(tmp_path)
+    edit(tmp_path / "framework", "sessions.yaml",
+         lambda doc: [s.update(weeks=s["weeks"] + 2) for s in doc["sprints"]])  # fmt: skip
+    edited = load_framework(tmp_path / "framework")
+    assert edited.commitment["mentee"].hours_per_cycle > fw.commitment["mentee"].hours_per_cycle
+
+
+@pytest.mark.parametrize(
+    ("direction", "value", "expected"),
+    [("increase", 95, "green"), ("increase", 80, "amber"), ("increase", 10, "red"),
+     ("decrease", 5, "green"), ("decrease", 15, "amber"), ("decrease", 50, "red")],
+)  # fmt: skip
+def test_red_amber_green_follows_the_direction(direction: str, value: float, expected: str):
+    fw = load_framework()
+    ind = next(i for i in fw.indicators if i.direction == direction)
+    ind = ind.model_copy(
+        update={"thresholds": ind.thresholds.model_copy(
+            update={"green": 90 if direction == "increase" else 10,
+                    "amber": 70 if direction == "increase" else 20})}
+    )  # fmt: skip
+    assert status(ind, value) == expected
+
+
+# --- an edited framework ------------------------------------------------------------------------
+
+
+def test_exported_framework_loads_the_same_as_the_defaults(tmp_path: Path) -> None:
+    result = export_framework(tmp_path)
+    assert result.folder == tmp_path / "framework"
+    assert load_framework(result.folder) == load_framework()
+    with pytest.raises(ProgrammeFolderError) as refused:
+        export_framework(tmp_path)
+    assert [f.code for f in refused.value.findings] == ["FWK005"]
+
+
+def _broken(tmp_path: Path) -> Path:
+    folder = export_framework(tmp_path).folder
+    edit(folder, "sessions.yaml", lambda doc: doc["session_template"][2].update(minutes="ten"))
+    edit(folder, "sessions.yaml", lambda doc: doc["sprints"].pop())
+    edit(folder, "matching.yaml", lambda doc: doc["matching"]["criteria"][0].update(weight=35))
+    edit(folder, "evaluation.yaml",
+         lambda doc: doc["indicators"][0].update(responsible="director"))  # fmt: skip
+    return folder
+
+
+def test_every_problem_of_an_edited_framework_is_located(tmp_path: Path) -> None:
+    folder = _broken(tmp_path)
+    result = check_framework(folder)
+    assert not result.ok
+    located = sorted((f.code, f.file, f.message.split(":")[0]) for f in result.findings)
+    assert located == [
+        ("FWK002", "evaluation.yaml", "indicators[0].responsible"),
+        ("FWK002", "matching.yaml", "matching.criteria"),
+        ("FWK002", "sessions.yaml", "session_template[2].minutes"),
+        ("FWK002", "sessions.yaml", "sprints"),
+    ]
+    rendered = "\n".join(f.render() for f in result.findings)
+    assert "sessions.yaml: session_template[2].minutes:" in rendered
+    assert "weights summing to 100" in rendered and "35 + 20 + 15 + 15 + 10 + 10 = 105" in rendered
+    assert "four sprints" in rendered
+    with pytest.raises(FrameworkError) as raised:
+        load_framework(folder)
+    assert len(raised.value.findings) == 4
+
+
+def test_yaml_errors_missing_keys_and_duplicates_are_located(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+    (folder / "sessions.yaml").write_text(
+        "session_template:\n  - code: checkin\n    minutes: 10\n    title: {en: a: b}\n",
+        encoding="utf-8",
+    )
+    edit(folder, "overview.yaml", lambda doc: doc.update(sprints=[]))
+    edit(folder, "governance.yaml", lambda doc: doc["governance"].pop("escalation"))
+    found = {(f.code, f.file, dict(f.facts).get("line") or dict(f.facts).get("location"))
+             for f in check_framework(folder).findings}  # fmt: skip
+    assert found == {
+        ("FWK001", "sessions.yaml", 4),
+        ("FWK002", "governance.yaml", "governance.escalation"),
+        ("FWK002", "overview.yaml", "sprints"),
+    }
+    assert [f.code for f in check_framework(tmp_path / "nowhere").findings] == ["FWK004"]
+
+
+def test_duplicate_top_level_key_names_both_files(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+    (folder / "extra.yaml").write_text("version: '9'\n", encoding="utf-8")
+    [f] = check_framework(folder).findings
+    assert (f.code, f.file, "core.yaml" in f.message) == ("FWK003", "extra.yaml", True)
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_export_check_show(tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(cli, ["framework", "export", str(tmp_path)])
+    assert out.exit_code == 0 and "framework: framework" in out.output
+    again = runner.invoke(cli, ["framework", "export", str(tmp_path)])
+    assert again.exit_code == 2 and "FWK005" in again.output
+    ok = runner.invoke(cli, ["framework", "check", str(tmp_path / "framework")])
+    assert ok.exit_code == 0 and "OK" in ok.output
+    _broken(tmp_path / "other")
+    bad = runner.invoke(cli, ["framework", "check", str(tmp_path / "other" / "framework")])
+    assert bad.exit_code == 1
+    assert "[FWK002] sessions.yaml: session_template[2].minutes:" in bad.output
+    assert bad.output.count("[FWK002]") == 4
+
+    shown = runner.invoke(cli, ["framework", "show", "--json"])
+    assert shown.exit_code == 0
+    doc = json.loads(shown.output)
+    cells = {(m["domain"], m["level"]) for m in doc["milestones"]}
+    assert len(cells) == 18 and len(doc["milestones"]) >= 54
+    assert len(doc["session_plan"]) == 12 and len(doc["sprints"]) == 4
+    assert doc["session_minutes"] == 90 and len(doc["indicators"]) >= 12
+    assert doc["commitment"]["mentee"]["hours_per_month"] > 0
+    text = runner.invoke(cli, ["framework", "show"])
+    assert "h per month" in text.output
+
+
+def test_programme_uses_its_edited_framework(programme: Path) -> None:
+    """programme.yaml 'framework: framework' makes build (and check, sync, report) use it."""
+    folder = export_framework(programme).folder
+    edit(folder, "sessions.yaml",
+         lambda doc: doc["session_plan"][0]["topic"].update(en="Our own first topic"))  # fmt: skip
+    config = programme / "programme.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "framework: framework\n", "utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["check", str(programme)]).exit_code == 0
+    result = build_programme(programme)
+    wb = CalamineWorkbook.from_path(str(result.workbooks[0].path))
+    log = wb.get_sheet_by_name("Session log").to_python()
+    assert any("Our own first topic" in str(cell) for row in log for cell in row)
+    shown = runner.invoke(cli, ["framework", "show", str(programme), "--json"])
+    assert json.loads(shown.output)["session_plan"][0]["topic"]["en"] == "Our own first topic"
+
+    edit(folder, "sessions.yaml", lambda doc: doc["session_template"][0].update(minutes=50))
+    broken = runner.invoke(cli, ["build", str(programme)])
+    assert broken.exit_code == 2
+    assert "sessions.yaml: session_template: expected segments whose minutes sum to 90" in (
+        broken.output
+    )
+    assert runner.invoke(cli, ["framework", "check", str(programme)]).exit_code == 1
+
+
+# --- in the workbooks ---------------------------------------------------------------------------
+
+
+def _sheets(path: Path) -> dict[str, list[list[object]]]:
+    wb = CalamineWorkbook.from_path(str(path))
+    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+
+
+def _flat(rows: list[list[object]]) -> str:
+    return "\n".join(str(c) for row in rows for c in row)
+
+
+@pytest.mark.parametrize("pair_id", ["P001", "P002"])
+def test_guide_and_competencies_carry_the_framework(built, pair_id: str) -> None:
+    fw = load_framework()
+    path = next(w.path for w in built.workbooks if w.pair_id == pair_id)
+    lang = next(w.language for w in built.workbooks if w.pair_id == pair_id)
+    sheets = _sheets(path)
+    guide = _flat(sheets[guide_title(lang)])
+    for segment in fw.session_template:
+        assert segment.title[lang] in guide and segment.purpose[lang] in guide
+    for sprint in fw.sprints:
+        for text in (sprint.focus, sprint.weekly_checkins, sprint.deliverable,
+                     sprint.progress_judged_by):  # fmt: skip
+            assert text[lang] in guide
+    for month in fw.session_plan:
+        for text in (month.topic, month.objective, month.preparation, month.resource):
+            assert text[lang] in guide
+    for step in fw.governance.escalation:
+        assert step.trigger[lang] in guide
+    assert "mentoring@example.org" in guide  # the coordinator's address, from programme.yaml
+    for step in fw.matching.rematching:
+        assert step.action[lang] in guide
+    competencies = sheets[load_contract(fw).tool("competencies").title[lang]]
+    keys = {row[0] for row in competencies}
+    assert {m.code for m in fw.milestones_for("junior")} <= keys
+    assert len(fw.milestones_for("junior")) == 18
+    assert path.stat().st_size <= 25 * 1024
+
+
+def test_sync_ignores_the_guide(programme: Path, fill, ledger_values) -> None:
+    f = fill("P001")
+    _typical(f)
+    ws = f.wb[guide_title("en")]
+    ws.protection.sheet = False
+    ws["B8"] = "a note someone typed into the guide"
+    f.save(programme / "inbox" / "with guide note.xlsx")
+    result = sync_programme(programme, now=RETURNED)
+    assert [(o.status, [x.code for x in o.findings]) for o in result.files] == [("accepted", [])]
+    assert ledger_values("P001") == EXPECTED
+
+
+def test_french_and_english_workbooks_with_the_same_answers_give_the_same_ledger(
+    programme: Path, fill, ledger_values
+) -> None:
+    english, french = fill("P001"), fill("P002")
+    for f in (english, french):
+        _typical(f)
+        f.set("agreement", "no_fault_exit", "yes")
+        f.set("sessions", "attendance", "mentee_absent", "2")
+        f.set("reflection", "goals_status", "on_track", "Q1")
+        f.set("competencies", "q2", "4", "DAT-J3")
+    english.save(programme / "inbox" / "en.xlsx")
+    french.save(programme / "inbox" / "fr.xlsx")
+    result = sync_programme(programme, now=RETURNED)
+    assert [o.status for o in result.files] == ["accepted", "accepted"]
+    assert ledger_values("P001") == ledger_values("P002")
+    assert ledger_values("P002")[("competencies", "DAT-J3", "q2")] == "4"
+    assert len(ledger_values("P002")) == len(EXPECTED) + 4
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("Appel téléphonique", "phone"), ("llamada telefonica", "phone"), ("phone", "phone"),
+     ("PHONE", "phone"), ("Visioconférence", "video"), ("Videollamada", "video"),
+     ("Videochamada", "video"), ("Chamada telefónica", "phone")],
+)  # fmt: skip
+def test_a_choice_in_any_language_or_its_code_is_stored_as_the_code(
+    programme: Path, fill, ledger_values, contract, typed: str, stored: str
+) -> None:
+    known = {normalise(x) for c in contract.choices("session_mode") if c.code == stored
+             for x in (*c.label.values(), c.code)}  # fmt: skip
+    assert normalise(typed) in known, "the test's label is not one of the choice's labels"
+    f = fill("P001")
+    f.type_raw("agreement", "meeting_mode", typed)
+    f.save(programme / "inbox" / "typed.xlsx")
+    sync_programme(programme, now=RETURNED)
+    assert ledger_values("P001")[("agreement", "", "meeting_mode")] == stored
+
+
+def test_master_workbook_has_the_framework_sheets(built, programme: Path) -> None:
+    sheets = _sheets(programme / "master.xlsx")
+    names = [tr_label(key) for key in ("sheet_overview", "sheet_milestones", "sheet_sessions",
+                                       "sheet_matching", "sheet_governance",
+                                       "sheet_indicators")]  # fmt: skip
+    assert set(names) <= set(sheets)
+    fw = load_framework()
+    pirs = _flat(sheets[tr_label("sheet_indicators")])
+    for ind in fw.indicators:
+        assert f"{ind.code}: {ind.name['en']}" in pirs and ind.numerator["en"] in pirs
+    raci = _flat(sheets[tr_label("sheet_governance")])
+    assert all(row.activity["en"] in raci for row in fw.governance.raci)
+    milestones = _flat(sheets[tr_label("sheet_milestones")])
+    assert all(m.code in milestones for m in fw.milestones)
+    overview = _flat(sheets[tr_label("sheet_overview")])
+    assert str(fw.commitment["mentor"].hours_per_month) in overview
+
+
+def tr_label(key: str, lang: str = "en") -> str:
+    return labels()[key][lang]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_guide_title_is_a_sheet_name_sync_does_not_read(contract, lang: str) -> None:
+    titles = {t.title[x] for t in contract.tools for x in LANGUAGES}
+    assert guide_title(lang) not in titles and len(guide_title(lang)) <= 31
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_prints_the_guide_and_the_framework_sheets(
+    soffice, programme, built, tmp_path
+) -> None:
+    from tests.test_libreoffice import convert
+
+    sources = [built.workbooks[0].path, built.workbooks[1].path, programme / "master.xlsx"]
+    pdfs = convert(soffice, sources, "pdf", tmp_path / "pdf", tmp_path / "profile")
+    for pdf in pdfs:
+        assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed; the PDFs were written")
+    fw = load_framework()
+    english, french, master = (
+        subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True,
+                       check=True).stdout
+        for p in pdfs
+    )  # fmt: skip
+    assert labels()["guide_title"]["en"] in english and labels()["guide_title"]["fr"] in french
+    assert " ".join(fw.sprints[3].deliverable["fr"].split()[:3]) in " ".join(french.split())
+    assert labels()["sheet_indicators"]["en"] in master and "AGR30" in master
+
+
+def test_schema_and_master_follow_the_programme(programme: Path) -> None:
+    """`mentorkit schema DIR` reads the programme's framework; the master's framework sheets
+    are in the programme's default language."""
+    folder = export_framework(programme).folder
+    edit(folder, "sessions.yaml", lambda doc: doc["session_template"][0].update(minutes=5))
+    config = programme / "programme.yaml"
+    text = config.read_text(encoding="utf-8").replace(
+        "default_language: en", "default_language: fr"
+    )
+    config.write_text(text + "framework: framework\n", encoding="utf-8")
+    runner = CliRunner()
+    broken = runner.invoke(cli, ["schema", str(programme)])
+    assert broken.exit_code == 2 and "[FWK002] sessions.yaml: session_template:" in broken.output
+    edit(folder, "sessions.yaml", lambda doc: doc["session_template"][0].update(minutes=10))
+    assert json.loads(runner.invoke(cli, ["schema", str(programme)]).output)["tools"]
+    build_programme(programme)
+    sheets = _sheets(programme / "master.xlsx")
+    assert tr_label("sheet_indicators", "fr") in sheets and "Indicators" in sheets
+    governance = _flat(sheets[tr_label("sheet_governance", "fr")])
+    assert "Comité de pilotage" in governance
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guide_keeps_each_heading_on_the_page_of_its_table(contract, lang: str) -> None:
+    """Page breaks are explicit and never fall between a heading and its table."""
+    import openpyxl
+
+    from builders.pair import PairContext, render_pair_workbook
+    from toolkit.identity import PairIdentity
+
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", "senior", 12)
+    data = render_pair_workbook(ctx, contract, load_framework(), "s")
+    ws = openpyxl.load_workbook(io.BytesIO(data))[guide_title(lang)]
+    starts = {b.id + 1 for b in ws.row_breaks.brk}  # 1-based rows that begin a page
+    assert len(starts) >= 2
+    numbered = {"1.", "2.", "3.", "4.", "5."}
+    headings = {r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value)[:2] in numbered}
+    assert len(headings) == 5
+    assert not {h + 1 for h in headings} & starts and not {h + 2 for h in headings} & starts
