@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -93,6 +93,74 @@ class Coordinator(_Model):
     phone: str = Field(default="", description="Phone number, optional.")
 
 
+# The matching criteria and their default weights: the ONE place these defaults live in the
+# code. They are the same codes and weights as the framework's matching guidelines
+# (toolkit/data/framework/matching.yaml); when that lands, point these defaults at it.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "domain_fit": 30,
+    "preference": 20,
+    "level_gap": 15,
+    "timezone": 15,
+    "sector": 10,
+    "country_diversity": 10,
+}
+CRITERIA: tuple[str, ...] = tuple(DEFAULT_WEIGHTS)
+"""Criterion codes, in the order the matches workbook shows them."""
+
+Policy = Literal["required", "preferred", "any"]
+
+
+class MatchingWeights(_Model):
+    """How much each soft criterion counts; a pair's score is the sum of weight x fit."""
+
+    domain_fit: float = Field(
+        default=DEFAULT_WEIGHTS["domain_fit"], ge=0,
+        description="Mentor's strengths against the mentee's growth goals (domains).",
+    )  # fmt: skip
+    preference: float = Field(
+        default=DEFAULT_WEIGHTS["preference"], ge=0,
+        description="The mentor's rank in the mentee's preferred_mentors.",
+    )  # fmt: skip
+    level_gap: float = Field(
+        default=DEFAULT_WEIGHTS["level_gap"], ge=0,
+        description="A mentor one level above the mentee fits best.",
+    )  # fmt: skip
+    timezone: float = Field(
+        default=DEFAULT_WEIGHTS["timezone"], ge=0,
+        description="Overlap of working hours (virtual and hybrid delivery only).",
+    )  # fmt: skip
+    sector: float = Field(
+        default=DEFAULT_WEIGHTS["sector"], ge=0,
+        description="Same sector (cross_sector any), or another sector (cross_sector preferred).",
+    )  # fmt: skip
+    country_diversity: float = Field(
+        default=DEFAULT_WEIGHTS["country_diversity"], ge=0,
+        description="Mentor and mentee in different countries (unless cross_country is any).",
+    )  # fmt: skip
+
+
+class Matching(_Model):
+    """How ``mentorkit match`` proposes pairs."""
+
+    weights: MatchingWeights = Field(default_factory=MatchingWeights)
+    cross_country: Policy = Field(
+        default="preferred",
+        description="required: mentor and mentee always in different countries; preferred: a "
+        "bonus (country_diversity); any: country plays no part.",
+    )
+    cross_sector: Policy = Field(
+        default="any",
+        description="required: always different sectors; preferred: a bonus for different "
+        "sectors (sector criterion); any: the sector criterion rewards the same sector.",
+    )
+    default_capacity: int = Field(
+        default=2, ge=0, le=50, description="Mentees per mentor when 'capacity' is empty."
+    )
+    alternatives: int = Field(
+        default=3, ge=0, le=10, description="How many alternative mentors to list per mentee."
+    )
+
+
 class Programme(_Model):
     """Everything in ``programme.yaml``."""
 
@@ -106,6 +174,9 @@ class Programme(_Model):
     languages: list[str] = Field(min_length=1, description="Workbook languages used.")
     default_language: str = Field(default="en", description="Fallback workbook language.")
     coordinator: Coordinator
+    matching: Matching = Field(
+        default_factory=Matching, description="How 'mentorkit match' proposes pairs."
+    )
 
     @field_validator("languages")
     @classmethod

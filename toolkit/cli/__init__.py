@@ -271,3 +271,7 @@ def main() -> None:
 
 
 # Command groups that live in their own modules register below, one line each.
+from toolkit.cli.matching import match, pair  # noqa: E402  (matching: issue 4)
+
+cli.add_command(match)
+cli.add_command(pair)
