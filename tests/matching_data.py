@@ -112,7 +112,8 @@ def violations(
             out.append(f"{tag}: same-sex preference")
         if cross_country == "required" and mentor.country == mentee.country:
             out.append(f"{tag}: same country")
-        if cross_sector == "required" and mentor.sector.lower() == mentee.sector.lower():
+        same_sector = mentor.sector != "" and mentor.sector.lower() == mentee.sector.lower()
+        if cross_sector == "required" and same_sector:  # a blank sector is no sector
             out.append(f"{tag}: same sector")
         if (mentor_id, mentee_id) in earlier:
             out.append(f"{tag}: repeat of an earlier pair")

@@ -11,7 +11,7 @@ without a pair, mentors' free places, earlier pairs, the coordinator's decisions
     chain      the mentor is not the mentee's line manager nor anyone above them
     same_sex   when the mentee asked for it, the mentor is of the mentee's sex
     country    cross_country: required → different countries
-    sector     cross_sector: required → different sectors
+    sector     cross_sector: required → different sectors (a blank sector is never the same)
     history    the two were never paired before
     forbid     the coordinator did not forbid the pair in matches.xlsx
     capacity   the mentor has a free place
