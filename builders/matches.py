@@ -62,6 +62,9 @@ class MatchRun:
     findings: list[Finding] = field(default_factory=list)
     """The review's findings, lock problems, and pairs not confirmed (unmatched mentees are in
     ``result.unmatched``)."""
+    written: bool = True
+    """False when cells of the review could not be understood: matches.xlsx is then left as
+    it is (and nothing is confirmed) until they are fixed."""
 
 
 def match_programme(
@@ -73,7 +76,8 @@ def match_programme(
 ) -> MatchRun:
     """Propose pairs for the programme in ``root`` and write ``matches.xlsx``.
 
-    The coordinator's lock, forbid and comment in an existing matches.xlsx are honoured. With
+    The coordinator's lock, forbid and comment in an existing matches.xlsx are honoured; when
+    some of those cells cannot be understood, nothing is written or confirmed. With
     ``confirm``, the proposed pairs the coordinator reviewed (those on its Proposed pairs sheet,
     not forbidden) are recorded in the ledger, and matches.xlsx is written again for whoever is
     still without a mentor.
@@ -93,6 +97,10 @@ def match_programme(
         store = MatchingStore(ledger)
         result = _propose(roster, ledger, store, settings, review, rematch)
         run = MatchRun(path, result, findings=[*review.findings, *result.findings])
+        if review.findings:
+            # Replacing the file would lose what the coordinator typed in those cells.
+            run.written = False
+            return run
         if confirm:
             run.confirmed, not_reviewed = _confirmations(result, review, ledger, now_iso(moment))
             run.findings += not_reviewed

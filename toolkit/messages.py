@@ -245,13 +245,15 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "MAT014": MessageSpec(
         Severity.WARNING,
-        "'{column}' names {value!r}, who is not a {expected} in the roster; the row was ignored",
-        "Please use a person_id from the People sheet of roster.xlsx.",
+        "'{column}' names {value!r}, who is not a {expected} in the roster",
+        "Please use a person_id from the People sheet of roster.xlsx; matches.xlsx is not "
+        "replaced until this is fixed.",
     ),
     "MAT015": MessageSpec(
         Severity.WARNING,
-        "'{column}' has {value!r}; only 'yes' or an empty cell is understood, so it was ignored",
-        "Please pick 'yes' from the cell's dropdown list, or clear it.",
+        "'{column}' has {value!r}; only 'yes' or an empty cell is understood",
+        "Please pick 'yes' from the cell's dropdown list, or clear it; matches.xlsx is not "
+        "replaced until this is fixed.",
     ),
     "MAT016": MessageSpec(
         Severity.ERROR,

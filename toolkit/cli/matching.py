@@ -38,6 +38,15 @@ def match(folder: Path, confirm: bool, rematch: bool) -> None:
     run = match_programme(folder, rematch=rematch, confirm=confirm)
     result = run.result
     locked = sum(p.locked for p in result.pairs)
+    if not run.written:
+        for f in run.findings:
+            click.secho(f"  {f.render()}", fg="yellow")
+        click.secho(
+            f"{run.path} was not replaced and nothing was confirmed: please fix the cells "
+            "above, save it, and run the command again.",
+            fg="red",
+        )
+        sys.exit(EXIT_FINDINGS)
     click.echo(
         f"Wrote {run.path}: {len(result.mentees)} mentee(s) to match, {len(result.pairs)} "
         f"pair(s) proposed ({locked} locked), {len(result.unmatched)} unmatched; total score "
