@@ -19,7 +19,7 @@ from pathlib import Path
 from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
-from builders.xlsx import Book, strict, write_atomic
+from builders.xlsx import Book, strict, write_atomic, write_value
 from toolkit.errors import ConfigError
 from toolkit.framework import load_framework
 from toolkit.ledger import Confirmation, Ledger, MatchingStore, now_iso
@@ -48,6 +48,8 @@ from toolkit.roster import Person, Roster, read_roster
 
 HEADER_ROW = 3
 """0-based row of the column headers on every sheet (title, subtitle, note above)."""
+SCORES = {"total", "mean_score", *CRITERIA}
+"""Columns shown with two decimals (the cells keep the full value)."""
 EXTRA_INPUT_ROWS = 50
 """Rows below each table that keep the dropdowns, for pairs the coordinator types in."""
 
@@ -176,7 +178,7 @@ class _Renderer:
         self.people = people
         self.decisions = review.decisions
         self.book = Book(created, title="Proposed mentor-mentee pairs")
-        self.title = f"{programme_name} — proposed pairs" if programme_name else "Proposed pairs"
+        self.title = f"{programme_name} — matching" if programme_name else "Matching"
         s = result.settings
         weights = ", ".join(f"{c} {s.weight(c):g}" for c in CRITERIA)
         self.subtitle = (
@@ -299,18 +301,16 @@ class _Renderer:
         ws.write_string(1, 0, self.subtitle)
         ws.write_string(2, 0, self.note, book.fmt["help"])
         inputs = {i for i, h in enumerate(headers) if h in ("lock", "forbid", "comment")}
+        formats = [
+            book.fmt["input"] if c in inputs else book.fmt["decimal"] if h in SCORES else None
+            for c, h in enumerate(headers)
+        ]
         for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
             ws.write_string(HEADER_ROW, c, h, book.fmt["header"])
             ws.set_column(c, c, w)
         for r, row in enumerate(rows, start=HEADER_ROW + 1):
             for c, value in enumerate(row):
-                fmt = book.fmt["input"] if c in inputs else None
-                if value is None or value == "":
-                    ws.write_blank(r, c, None, fmt)
-                elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                    ws.write_number(r, c, value, fmt)
-                else:
-                    ws.write_string(r, c, str(value), fmt)
+                write_value(ws, r, c, value, formats[c])
         last = HEADER_ROW + len(rows) + (EXTRA_INPUT_ROWS if coordinator else 0)
         for c in sorted(inputs):
             options: dict[str, object] = {"validate": "any", "input_title": headers[c],

@@ -21,7 +21,7 @@ from toolkit.errors import ConfigError
 from toolkit.filesafety import inspect_workbook, read_isolated
 from toolkit.matching import MATCHES_FILE, Decision, PairKey
 from toolkit.messages import Finding, finding
-from toolkit.roster import Person
+from toolkit.roster import Person, cell_text
 from toolkit.text import normalise
 
 PROPOSED_SHEET = "Proposed pairs"
@@ -109,12 +109,12 @@ def _rows(
     )
     if header_at is None:
         return []
-    header = [normalise(_text(h)).replace(" ", "_") for h in grid[header_at]]
+    header = [normalise(cell_text(h)).replace(" ", "_") for h in grid[header_at]]
     col = {name: header.index(name) for name in ("mentor_id", "mentee_id", *COORDINATOR_COLUMNS)
            if name in header}  # fmt: skip
     out = []
     for r, raw in enumerate(grid[header_at + 1 :], start=header_at + 2):
-        value = {n: _text(raw[i]) if i < len(raw) else "" for n, i in col.items()}
+        value = {n: cell_text(raw[i]) if i < len(raw) else "" for n, i in col.items()}
         if not (value.get("mentor_id") and value.get("mentee_id")):
             continue
         flags = {}
@@ -160,12 +160,4 @@ def _names_roles(
 
 
 def _headers(row: list[Any]) -> set[str]:
-    return {normalise(_text(h)).replace(" ", "_") for h in row}
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return {normalise(cell_text(h)).replace(" ", "_") for h in row}

@@ -303,7 +303,7 @@ class MatchResult:
 
 def propose(cohort: Cohort, settings: Settings) -> MatchResult:
     """Match the cohort: locks first, then the optimum for everyone else."""
-    rules = _Rules(cohort, settings)
+    rules = Rules(cohort, settings)
     result = MatchResult(settings, mentees=cohort.mentees, waiting_rematch=cohort.waiting_rematch)
     free = dict(cohort.free)
     locked = _apply_locks(cohort, rules, free, result)
@@ -332,7 +332,7 @@ def propose(cohort: Cohort, settings: Settings) -> MatchResult:
 
 
 def _apply_locks(
-    cohort: Cohort, rules: _Rules, free: dict[str, int], result: MatchResult
+    cohort: Cohort, rules: Rules, free: dict[str, int], result: MatchResult
 ) -> dict[str, str]:
     """Fix the coordinator's locked pairs (mentee → mentor) that can be kept; a finding for
     each that cannot."""
@@ -403,7 +403,7 @@ def _solve(
     return {pool[i]: slots[j] for i, j in zip(rows, cols, strict=True) if j < len(slots)}
 
 
-class _Rules:
+class Rules:
     """The hard constraints and soft criteria for one cohort, with what they need precomputed."""
 
     def __init__(self, cohort: Cohort, settings: Settings) -> None:

@@ -208,7 +208,7 @@ def _sheet_rows(
             )
     rows = []
     for offset, raw in enumerate(grid[1:], start=HEADER_ROW + 1):
-        values = {name: _cell_text(raw[i]) if i < len(raw) else "" for name, i in positions.items()}
+        values = {name: cell_text(raw[i]) if i < len(raw) else "" for name, i in positions.items()}
         if any(values.values()):
             rows.append((offset, values))
     return rows
@@ -222,7 +222,8 @@ def _with_cell(f: Finding, positions: dict[str, dict[str, int]]) -> Finding:
     return replace(f, cell=xl_rowcol_to_cell(f.row - 1, col))
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed: 12 rather than 12.0, surrounding spaces removed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
