@@ -103,14 +103,17 @@ def match_programme(
             # Replacing the file would lose what the coordinator typed in those cells.
             run.written = False
             return run
-        if confirm:
-            run.confirmed, not_reviewed = _confirmations(result, review, ledger, now_iso(moment))
-            run.findings += not_reviewed
-            with ledger.transaction():
-                store.add_confirmations(run.confirmed)
+        name = programme.programme.name
+        if not confirm:
+            write_atomic(path, render_matches(result, roster.people, review, moment, name))
+            return run
+        run.confirmed, not_reviewed = _confirmations(result, review, ledger, now_iso(moment))
+        run.findings += not_reviewed
+        # One unit: if matches.xlsx cannot be replaced (open in Excel), nothing is confirmed.
+        with ledger.transaction():
+            store.add_confirmations(run.confirmed)
             run.result = _propose(roster, ledger, store, settings, review, rematch)
-    data = render_matches(run.result, roster.people, review, moment, programme.programme.name)
-    write_atomic(path, data)
+            write_atomic(path, render_matches(run.result, roster.people, review, moment, name))
     return run
 
 

@@ -220,6 +220,10 @@ def test_no_hard_constraint_is_ever_broken(case) -> None:
         forbidden=[d.key for d in decisions if d.forbid],
         cross_country=setting["cross_country"], cross_sector=setting["cross_sector"],
     ) == []  # fmt: skip
+    # Every lock is either kept (proposed, marked locked) or reported at its row.
+    reported = {f.row for f in result.findings}
+    locks = {d.key for d in decisions if d.lock and d.row not in reported}
+    assert locks - set(active) <= {(p.mentor_id, p.mentee_id) for p in result.pairs if p.locked}
     busy = {e for _, e in active}
     ever = {x.mentee_id for x in existing}
     assert not busy & {e for _, e in proposed}

@@ -22,9 +22,9 @@ from tests.conftest import NOW, PEOPLE
 from tests.matching_data import as_rows, generate_people, violations
 from toolkit.cli import cli
 from toolkit.endings import end_pair
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, WorkbookWriteError
 from toolkit.framework import load_framework
-from toolkit.programme import CRITERIA
+from toolkit.programme import CRITERIA, load_programme
 from toolkit.roster import PEOPLE_COLUMNS, read_roster
 
 HEADER = 4  # Excel row of the headers in matches.xlsx
@@ -337,3 +337,30 @@ def test_matching_messages_are_translated() -> None:
     mine = [m for m in missing_translations() if m.startswith("MAT") or (m[:5] == "ROS01"
             and int(m[3:6]) >= 13)]  # fmt: skip
     assert mine == []
+
+
+def test_confirm_is_undone_when_matches_xlsx_cannot_be_replaced(programme: Path, monkeypatch):
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+
+    def locked(path: Path, data: bytes) -> None:
+        raise WorkbookWriteError(f"Could not write {path}: it is open in Excel.")
+
+    monkeypatch.setattr("builders.matches.write_atomic", locked)
+    code, out = invoke("match", programme, "--confirm")
+    assert code == 2 and "open in Excel" in out
+    with sqlite3.connect(programme / "mentorkit.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM match_confirmations").fetchone() == (0,)
+
+
+def test_matching_settings_are_checked_with_their_line(programme: Path) -> None:
+    config = programme / "programme.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("cross_country: preferred", "cross_country: sometimes")
+                      .replace("default_capacity: 2", "default_capacity: -1"),
+                      encoding="utf-8")  # fmt: skip
+    with pytest.raises(ConfigError) as err:
+        load_programme(config)
+    got = sorted(f.message.split(" (line")[0] for f in err.value.findings)
+    assert [(f.code) for f in err.value.findings] == ["CFG002", "CFG002"]
+    assert got == ["key matching.cross_country", "key matching.default_capacity"]

@@ -341,7 +341,6 @@ def _apply_locks(
     for d in cohort.locks:
         where = {"file": MATCHES_FILE, "sheet": d.sheet, "row": d.row, "cell": d.cell,
                  "column": "lock", "mentor": d.mentor_id, "mentee": d.mentee_id}  # fmt: skip
-        problem = ""
         if d.forbid:
             result.findings.append(finding("MAT013", **where))
             continue
@@ -349,19 +348,27 @@ def _apply_locks(
             mentor = locked[d.mentee_id]
             result.findings.append(finding("MAT023", **(where | {"mentor": mentor})))
             continue
-        blocking = rules.blocking(d.mentor_id, d.mentee_id) if d.mentee_id in pool else None
-        if d.mentee_id not in pool:
-            problem = "the mentee already has a pair, or is waiting for 'match --rematch'"
-        elif blocking is not None:
-            problem = f"it breaks the '{blocking}' constraint ({CONSTRAINT_TEXT[blocking]})"
-        elif free.get(d.mentor_id, 0) <= 0:
-            problem = "the mentor has no free place left"
+        problem = _lock_problem(d, pool, rules, free)
         if problem:
             result.findings.append(finding("MAT012", detail=problem, **where))
             continue
         locked[d.mentee_id] = d.mentor_id
         free[d.mentor_id] -= 1
     return locked
+
+
+def _lock_problem(d: Decision, pool: set[str], rules: Rules, free: dict[str, int]) -> str:
+    """Why a lock cannot be kept ("" when it can)."""
+    if d.mentor_id not in free:
+        return f"{d.mentor_id!r} is not a mentor in the roster"
+    if d.mentee_id not in pool:
+        return "the mentee already has a pair, or is waiting for 'match --rematch'"
+    blocking = rules.blocking(d.mentor_id, d.mentee_id)
+    if blocking is not None:
+        return f"it breaks the '{blocking}' constraint ({CONSTRAINT_TEXT[blocking]})"
+    if free[d.mentor_id] <= 0:
+        return "the mentor has no free place left"
+    return ""
 
 
 CONSTRAINT_TEXT = {
