@@ -24,6 +24,7 @@ from toolkit.cli import cli
 from toolkit.endings import end_pair
 from toolkit.errors import ConfigError, WorkbookWriteError
 from toolkit.framework import load_framework
+from toolkit.ledger import Ledger, MatchingStore
 from toolkit.programme import CRITERIA, load_programme
 from toolkit.roster import PEOPLE_COLUMNS, read_roster
 
@@ -364,3 +365,14 @@ def test_matching_settings_are_checked_with_their_line(programme: Path) -> None:
     got = sorted(f.message.split(" (line")[0] for f in err.value.findings)
     assert [(f.code) for f in err.value.findings] == ["CFG002", "CFG002"]
     assert got == ["key matching.cross_country", "key matching.default_capacity"]
+
+
+def test_a_ledger_made_before_matching_still_opens(programme: Path, built) -> None:
+    with sqlite3.connect(programme / "mentorkit.db") as db:
+        db.execute("DROP TABLE match_confirmations")
+        db.execute("DROP TABLE pair_endings")
+    ending = end_pair(programme, "P002", "other", now=NOW)
+    assert ending.reason == "other"
+    with Ledger(programme / "mentorkit.db") as ledger:
+        assert [p.status for p in ledger.pairs()] == ["active", "ended", "active"]
+        assert MatchingStore(ledger).confirmations() == []
