@@ -323,6 +323,9 @@ class _Renderer:
             ws.data_validation(HEADER_ROW + 1, c, last, c, options)
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headers) - 1)
         ws.freeze_panes(HEADER_ROW + 1, 0)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(HEADER_ROW)
         if not rows:
             ws.write_string(HEADER_ROW + 1, 0, "(none)")
         return ws
