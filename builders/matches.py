@@ -248,12 +248,13 @@ class _Renderer:
             for rank, s in enumerate(self.result.alternatives[mentee_id], start=1):
                 mentor = self.people[s.mentor_id]
                 rows.append(
-                    [s.mentor_id, mentor.name, mentor.country, mentee_id, self._name(mentee_id),
-                     rank, *self._score_cells(s), *self._coordinator(s.key)]
+                    [s.mentor_id, mentor.name, mentor.country,
+                     self.result.places_left.get(s.mentor_id, 0), mentee_id,
+                     self._name(mentee_id), rank, *self._score_cells(s), *self._coordinator(s.key)]
                 )  # fmt: skip
-        headers = ["mentor_id", "mentor", "mentor_country", "mentee_id", "mentee", "rank",
-                   "total", *CRITERIA, "lock", "forbid", "comment"]  # fmt: skip
-        widths = [11, 22, 9, 11, 22, 6, 8, *[10] * len(CRITERIA), 7, 7, 40]
+        headers = ["mentor_id", "mentor", "mentor_country", "mentor_places_left", "mentee_id",
+                   "mentee", "rank", "total", *CRITERIA, "lock", "forbid", "comment"]  # fmt: skip
+        widths = [11, 22, 9, 9, 11, 22, 6, 8, *[10] * len(CRITERIA), 7, 7, 40]
         self._table(ALTERNATIVES_SHEET, headers, rows, widths, coordinator=True)
 
     def _unmatched(self) -> None:

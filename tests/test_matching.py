@@ -4,6 +4,7 @@ output, scores that add up, and a reason for every unmatched mentee."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -220,6 +221,8 @@ def test_no_hard_constraint_is_ever_broken(case) -> None:
         forbidden=[d.key for d in decisions if d.forbid],
         cross_country=setting["cross_country"], cross_sector=setting["cross_sector"],
     ) == []  # fmt: skip
+    used = Counter(m for m, _ in proposed)
+    assert result.places_left == {m: max(0, c) - used[m] for m, c in capacity.items()}
     # Every lock is either kept (proposed, marked locked) or reported at its row.
     reported = {f.row for f in result.findings}
     locks = {d.key for d in decisions if d.lock and d.row not in reported}

@@ -291,6 +291,8 @@ class MatchResult:
     findings: list[Finding] = field(default_factory=list)
     mentees: tuple[str, ...] = ()
     waiting_rematch: tuple[str, ...] = ()
+    places_left: dict[str, int] = field(default_factory=dict)
+    """Each mentor's free places once this proposal is taken up."""
 
     @property
     def total_score(self) -> float:
@@ -328,6 +330,8 @@ def propose(cohort: Cohort, settings: Settings) -> MatchResult:
         if mentee not in assigned:
             result.unmatched.append(rules.unmatched(mentee, cohort.free, feasible[mentee]))
     result.fairness = fairness(cohort, result)
+    result.places_left = {m: free[m] - n for m, n in Counter(assigned.values()).items()}
+    result.places_left = {m: result.places_left.get(m, free[m]) for m in cohort.mentors}
     return result
 
 
