@@ -148,13 +148,17 @@ def test_generated_cohort_is_deterministic_and_its_scores_add_up() -> None:
 
 # --- properties over random rosters -------------------------------------------------------------
 
-LANGS = ("en", "fr", "pt")
+# Biased towards pairs that are possible (hypothesis favours the first of a sampled_from), so
+# that most examples propose something; the empty roster is a case of its own above.
+LANGS = ("en", "en", "fr", "pt")
+LEVELS = {"mentor": ("senior", "senior", "mid", "junior"), "mentee": ("junior", "junior", "mid",
+                                                                     "senior")}  # fmt: skip
 
 
 @st.composite
 def cohorts(draw: st.DrawFn):
-    n_mentors = draw(st.integers(0, 5))
-    n_mentees = draw(st.integers(0, 7))
+    n_mentors = draw(st.integers(1, 5))
+    n_mentees = draw(st.integers(1, 7))
     mentor_ids = [f"M{i}" for i in range(n_mentors)]
     mentee_ids = [f"E{i}" for i in range(n_mentees)]
     everyone = mentor_ids + mentee_ids
@@ -166,19 +170,20 @@ def cohorts(draw: st.DrawFn):
             person(
                 pid, role, country=draw(st.sampled_from(("KE", "SN", "MZ"))),
                 sector=draw(st.sampled_from(("Health", "WASH", ""))),
-                level=draw(st.sampled_from(("junior", "mid", "senior"))),
+                level=draw(st.sampled_from(LEVELS[role])),
                 languages=tuple(draw(st.lists(st.sampled_from(LANGS), min_size=1, max_size=2,
                                               unique=True))),
                 sex=sex,
-                line_manager_id=draw(st.sampled_from(["", *mentor_ids])),
+                line_manager_id=draw(st.sampled_from(["", "", "", *mentor_ids])),
                 domains=tuple(draw(st.lists(st.sampled_from(("data", "strategy", "technical")),
                                             max_size=2, unique=True))),
-                capacity=draw(st.sampled_from((None, 0, 1, 2))) if role == "mentor" else None,
+                capacity=draw(st.sampled_from((None, None, 0, 1, 2))) if role == "mentor"
+                else None,
                 preferred_mentors=tuple(draw(st.lists(st.sampled_from(mentor_ids), max_size=3,
                                                       unique=True))) if mentor_ids and
                 role == "mentee" else (),
                 same_sex_preference=role == "mentee" and sex != "undisclosed" and draw(
-                    st.booleans()),
+                    st.integers(0, 3)) == 0,
             )
         )  # fmt: skip
     pairs = [(m, e) for m in mentor_ids for e in mentee_ids]
@@ -192,15 +197,15 @@ def cohorts(draw: st.DrawFn):
             draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True)) if pairs else [])
     ]  # fmt: skip
     setting = {
-        "cross_country": draw(st.sampled_from(("required", "preferred", "any"))),
-        "cross_sector": draw(st.sampled_from(("required", "preferred", "any"))),
-        "default_capacity": draw(st.integers(0, 2)),
+        "cross_country": draw(st.sampled_from(("any", "preferred", "required"))),
+        "cross_sector": draw(st.sampled_from(("any", "preferred", "required"))),
+        "default_capacity": draw(st.sampled_from((2, 1, 0))),
         "virtual": draw(st.booleans()),
     }
     return people, existing, decisions, draw(st.booleans()), setting
 
 
-@settings(max_examples=150, derandomize=True, deadline=None,
+@settings(max_examples=200, derandomize=True, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
 @given(cohorts())
 def test_no_hard_constraint_is_ever_broken(case) -> None:
@@ -238,9 +243,10 @@ def test_no_hard_constraint_is_ever_broken(case) -> None:
     assert not reasons & {e for _, e in proposed}
     for p in result.pairs:
         assert sum(p.score.points.values()) == pytest.approx(p.score.total, abs=1e-9)
-    for alternatives in result.alternatives.values():
+    # Each alternative is a possible pair on its own (free places aside).
+    for alternative in (s for scores in result.alternatives.values() for s in scores):
         assert violations(
-            [s.key for s in alternatives], by_id, capacity={m: 99 for m in capacity},
+            [alternative.key], by_id, capacity={m: 99 for m in capacity},
             earlier=[(x.mentor_id, x.mentee_id) for x in existing],
             forbidden=[d.key for d in decisions if d.forbid],
             cross_country=setting["cross_country"], cross_sector=setting["cross_sector"],
