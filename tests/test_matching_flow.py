@@ -18,6 +18,7 @@ from builders.matches import match_programme
 from builders.programme import build_programme, create_programme
 from builders.roster import render_roster_template
 from builders.xlsx import write_atomic
+from sync.run import sync_programme
 from tests.conftest import NOW, PEOPLE
 from tests.matching_data import as_rows, generate_people, violations
 from toolkit.cli import cli
@@ -376,3 +377,13 @@ def test_a_ledger_made_before_matching_still_opens(programme: Path, built) -> No
     with Ledger(programme / "mentorkit.db") as ledger:
         assert [p.status for p in ledger.pairs()] == ["active", "ended", "active"]
         assert MatchingStore(ledger).confirmations() == []
+
+
+def test_an_ended_pairs_returns_still_sync(programme: Path, fill, ledger_values) -> None:
+    end_pair(programme, "P001", "mentor-left", now=NOW)
+    f = fill("P001")
+    f.set("agreement", "goal_1", "Write the final report")
+    f.save(programme / "inbox" / "late return.xlsx")
+    result = sync_programme(programme, now=NOW + dt.timedelta(days=30))
+    assert [(o.status, o.pair_id) for o in result.files] == [("accepted", "P001")]
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "Write the final report"
