@@ -23,7 +23,8 @@ from toolkit.contract import load_contract
 from toolkit.errors import ConfigError, ProgrammeFolderError
 from toolkit.framework import framework_for
 from toolkit.identity import PairIdentity
-from toolkit.ledger import Ledger, PairRecord, now_iso
+from toolkit.ledger import Ledger, MatchingStore, PairRecord, now_iso
+from toolkit.matching import confirmed_pairs
 from toolkit.messages import Finding, finding
 from toolkit.programme import (
     Programme,
@@ -132,7 +133,10 @@ def build_programme(
         with ledger.transaction():
             ledger.save_people(roster.people.values(), stamp)
             todo: list[PairRecord] = []
-            for typed in roster.pairs:
+            # Pairs typed in the roster, then those confirmed from matches.xlsx.
+            confirmed, problems = confirmed_pairs(MatchingStore(ledger).confirmations(), roster)
+            result.findings += problems
+            for typed in [*roster.pairs, *confirmed]:
                 mentee = roster.people[typed.mentee_id]
                 language, problem = _workbook_language(mentee, programme)
                 if problem:

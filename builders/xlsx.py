@@ -20,6 +20,7 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from toolkit import __version__
 from toolkit.errors import WorkbookWriteError
@@ -115,6 +116,18 @@ def write_atomic(path: Path, data: bytes) -> None:
             f"Could not write {path}: {exc}. If it is open in Excel or LibreOffice, "
             "please close it and run the command again."
         ) from exc
+
+
+def write_value(
+    ws: Worksheet, row: int, col: int, value: object, fmt: Format | None = None
+) -> None:
+    """Write a Python value as what it is: blank, number or text."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
 
 
 def clip(text: str, limit: int) -> str:

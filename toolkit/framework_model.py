@@ -287,6 +287,10 @@ class Framework(_Model):
 
     # --- look-ups ------------------------------------------------------------------------------
 
+    def matching_weights(self) -> dict[str, float]:
+        """The weight of each matching criterion, by code (the defaults ``match`` uses)."""
+        return {c.code: float(c.weight) for c in self.matching.criteria}
+
     def milestones_for(self, level: str) -> list[Milestone]:
         """Milestones of one level, in domain order then file order."""
         order = {d.code: i for i, d in enumerate(self.domains)}

@@ -13,6 +13,8 @@ REF-Qn    % of active pairs whose quarter-n reflection has both the mentee and m
           (quarters that have ended by the reference date)
 RET       % of active pairs that returned at least one accepted workbook
 COMP-xxx  mean change in competency rating from baseline to the latest rating, by domain
+END       % of pairs issued that ended early (``mentorkit pair end``)
+REM       % of ended pairs whose mentee was given a new mentor (a re-match)
 ========  ==========================================================================
 """
 
@@ -55,6 +57,7 @@ def compute_indicators(inputs: IndicatorInputs) -> pd.DataFrame:
     rows.extend(_reflections(long, active, inputs))
     rows.append(_returns(inputs.submissions, active))
     rows.extend(_competencies(long, inputs.framework, inputs.lang))
+    rows.extend(_endings_and_rematches(inputs.pairs))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -177,3 +180,19 @@ def _competencies(long: pd.DataFrame, framework: Framework, lang: str) -> list[d
             )
         )
     return out
+
+
+def _endings_and_rematches(pairs: list[PairRecord]) -> list[dict[str, object]]:
+    """END: pairs ended early among all pairs; REM: ended pairs whose mentee has a later pair."""
+    ended = [p for p in pairs if p.status == "ended"]
+    made = sorted(pairs, key=lambda p: (p.created_at, len(p.pair_id), p.pair_id))
+    order = {p.pair_id: i for i, p in enumerate(made)}
+    later = {
+        p.pair_id
+        for p in ended
+        if any(q.mentee_id == p.mentee_id and order[q.pair_id] > order[p.pair_id] for q in pairs)
+    }
+    return [
+        _ratio("END", "Pairs ended early", "all", len(ended), len(pairs)),
+        _ratio("REM", "Ended pairs whose mentee was re-matched", "all", len(later), len(ended)),
+    ]

@@ -136,6 +136,24 @@ CREATE VIEW IF NOT EXISTS current_values AS
         WHERE w.pair_id = v.pair_id AND w.tool = v.tool
           AND w.row_key = v.row_key AND w.field = v.field
     );
+-- matching (issue 4): pairs the coordinator confirmed from matches.xlsx, and pair endings.
+CREATE TABLE IF NOT EXISTS match_confirmations (
+    confirmation_id INTEGER PRIMARY KEY,
+    mentor_id TEXT NOT NULL,
+    mentee_id TEXT NOT NULL,
+    total_score REAL NOT NULL,
+    breakdown TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    rematch INTEGER NOT NULL,
+    confirmed_at TEXT NOT NULL,
+    UNIQUE (mentor_id, mentee_id)
+);
+CREATE TABLE IF NOT EXISTS pair_endings (
+    pair_id TEXT PRIMARY KEY REFERENCES pairs (pair_id),
+    reason TEXT NOT NULL,
+    ended_on TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
 """
 
 ValueKey = tuple[str, str, str]
@@ -528,6 +546,72 @@ class Ledger:
     def value_count(self) -> int:
         """How many value rows the ledger holds (history included)."""
         return int(self.conn.execute("SELECT COUNT(*) FROM field_values").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A pair confirmed from matches.xlsx (``mentorkit match --confirm``); ``build`` issues it."""
+
+    mentor_id: str
+    mentee_id: str
+    total_score: float
+    breakdown: str
+    comment: str
+    rematch: bool
+    confirmed_at: str
+
+
+@dataclass(frozen=True)
+class PairEnding:
+    """The recorded end of a pair (``mentorkit pair end``)."""
+
+    pair_id: str
+    reason: str
+    ended_on: str
+    recorded_at: str
+
+
+class MatchingStore:
+    """The matching tables of the ledger: confirmed matches and pair endings."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.conn = ledger.conn
+
+    def add_confirmations(self, confirmations: Iterable[Confirmation]) -> None:
+        """Record confirmed pairs (a pair confirmed twice is recorded once)."""
+        self.conn.executemany(
+            "INSERT INTO match_confirmations (mentor_id, mentee_id, total_score, breakdown, "
+            "comment, rematch, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (mentor_id, mentee_id) DO NOTHING",
+            [
+                (c.mentor_id, c.mentee_id, c.total_score, c.breakdown, c.comment,
+                 int(c.rematch), c.confirmed_at)
+                for c in confirmations
+            ],
+        )  # fmt: skip
+
+    def confirmations(self) -> list[Confirmation]:
+        """Every confirmed pair, oldest first."""
+        rows = self.conn.execute(
+            "SELECT mentor_id, mentee_id, total_score, breakdown, comment, rematch, confirmed_at "
+            "FROM match_confirmations ORDER BY confirmation_id"
+        )
+        return [Confirmation(m, e, t, b, c, bool(r), at) for m, e, t, b, c, r, at in rows]
+
+    def end_pair(self, pair_id: str, reason: str, ended_on: str, now: str) -> None:
+        """Record that a pair ended; the pair keeps its row, with status 'ended'."""
+        self.conn.execute(
+            "INSERT INTO pair_endings (pair_id, reason, ended_on, recorded_at) VALUES (?, ?, ?, ?)",
+            (pair_id, reason, ended_on, now),
+        )
+        self.conn.execute("UPDATE pairs SET status = 'ended' WHERE pair_id = ?", (pair_id,))
+
+    def endings(self) -> list[PairEnding]:
+        """Every recorded ending, in pair id order."""
+        rows = self.conn.execute(
+            "SELECT pair_id, reason, ended_on, recorded_at FROM pair_endings ORDER BY pair_id"
+        )
+        return [PairEnding(*r) for r in rows]
 
 
 def now_iso(now: dt.datetime | None = None) -> str:

@@ -6,7 +6,8 @@ and *what to do*. Code that detects a problem calls :func:`finding` with a code 
 locations, never on copied sentences.
 
 Codes are grouped by prefix: ``CFG`` configuration, ``ROS`` roster, ``FIL`` a returned file as a
-whole, ``IDN`` identity of a returned file, ``VAL`` one value in a returned file.
+whole, ``IDN`` identity of a returned file, ``VAL`` one value in a returned file,
+``MAT`` matching (proposals, the coordinator's decisions, pair endings).
 
 The English wording is here; French, Spanish and Portuguese wordings live in
 ``toolkit/data/messages/*.yaml`` (``CODE: {fr: {text: ..., todo: ...}, es: ..., pt: ...}``, one
@@ -152,6 +153,181 @@ CATALOGUE: dict[str, MessageSpec] = {
         "'{column}' has language {value!r}, which the programme does not list; the workbook "
         "will be in {fallback}",
         "Please add the language to 'languages' in programme.yaml or correct the roster.",
+    ),
+    "ROS013": MessageSpec(
+        Severity.ERROR,
+        "'{column}' has {value!r}, which is not an ISO country code",
+        "Please use the two-letter ISO 3166 code of the duty station's country, e.g. GB for the "
+        "United Kingdom, CD for the DR Congo.",
+    ),
+    "ROS014": MessageSpec(
+        Severity.ERROR,
+        "'{column}' names {value!r}, whose role is {actual}, not mentor",
+        "Please list only the person_ids of mentors, the most preferred first.",
+    ),
+    "ROS015": MessageSpec(
+        Severity.ERROR,
+        "'{column}' lists {count} mentors; at most three are allowed",
+        "Please keep the three mentors the mentee prefers most, the most preferred first.",
+    ),
+    "ROS016": MessageSpec(
+        Severity.ERROR,
+        "'{column}' has {value!r}, which is not a whole number of mentees (0 or more)",
+        "Please type how many mentees this mentor can take at most, e.g. 2, or leave it empty "
+        "for the programme's default.",
+    ),
+    "ROS017": MessageSpec(
+        Severity.ERROR,
+        "'{column}' {value!r} closes a loop in the reporting chain ({detail})",
+        "Please correct the line managers so that nobody is above themselves.",
+    ),
+    "ROS018": MessageSpec(
+        Severity.ERROR,
+        "'{column}' is for {expected}s only, but this person is a {actual}",
+        "Please clear the cell, or check the person's role.",
+    ),
+    "ROS019": MessageSpec(
+        Severity.ERROR,
+        "'{column}' is yes, but 'sex' is {detail}, so the preference cannot be honoured",
+        "Please fill 'sex' (female, male or other), or clear the preference.",
+    ),
+    # --- matching (MAT) ------------------------------------------------------------------------
+    "MAT001": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: the roster lists no mentor",
+        "Please add mentors to the People sheet of roster.xlsx and run 'mentorkit match' again.",
+    ),
+    "MAT002": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: no mentor shares a language with them ({detail})",
+        "Please check the mentee's languages, or recruit a mentor who speaks one of them.",
+    ),
+    "MAT003": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: no mentor who shares a language is above their level "
+        "({detail})",
+        "Please check the levels in roster.xlsx, or recruit a more senior mentor who speaks the "
+        "mentee's language.",
+    ),
+    "MAT004": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: every mentor who could take them is in their reporting "
+        "chain ({detail})",
+        "Please recruit a mentor from outside the mentee's line management, or check "
+        "'line_manager_id' in roster.xlsx.",
+    ),
+    "MAT005": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: they asked for a mentor of the same sex ({detail}) and "
+        "none of the mentors who could take them is",
+        "Please recruit such a mentor, or ask the mentee whether the preference can be relaxed.",
+    ),
+    "MAT006": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: cross_country is required, and every mentor who could "
+        "take them works in the same country ({detail})",
+        "Please recruit a mentor from another country, or set matching: cross_country: preferred "
+        "in programme.yaml.",
+    ),
+    "MAT007": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: cross_sector is required, and every mentor who could "
+        "take them works in the same sector ({detail})",
+        "Please recruit a mentor from another sector, or set matching: cross_sector: preferred "
+        "in programme.yaml.",
+    ),
+    "MAT008": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: every mentor who could take them was their mentor "
+        "before ({detail})",
+        "Please recruit another mentor; an earlier pair is never proposed again.",
+    ),
+    "MAT009": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: every mentor who could take them is forbidden for them "
+        "in matches.xlsx ({detail})",
+        "Please clear one of these 'forbid' cells in matches.xlsx, or recruit another mentor.",
+    ),
+    "MAT010": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: every mentor who could take them is at capacity with "
+        "existing pairs ({detail})",
+        "Please raise 'capacity' for one of these mentors in roster.xlsx, or recruit a mentor.",
+    ),
+    "MAT011": MessageSpec(
+        Severity.WARNING,
+        "Mentee {value!r} is unmatched: the places of every mentor who could take them "
+        "({detail}) went to other mentees in this proposal",
+        "Please raise 'capacity' for one of these mentors, lock this mentee with one of them "
+        "in matches.xlsx, or recruit a mentor.",
+    ),
+    "MAT012": MessageSpec(
+        Severity.WARNING,
+        "The lock on mentor {mentor!r} with mentee {mentee!r} was not kept: {detail}",
+        "Please clear the 'lock' cell, or change the roster so the pair is possible.",
+    ),
+    "MAT013": MessageSpec(
+        Severity.WARNING,
+        "Mentor {mentor!r} with mentee {mentee!r} is both locked and forbidden; it was treated "
+        "as forbidden",
+        "Please clear either the 'lock' or the 'forbid' cell.",
+    ),
+    "MAT014": MessageSpec(
+        Severity.WARNING,
+        "'{column}' names {value!r}, who is not a {expected} in the roster",
+        "Please use a person_id from the People sheet of roster.xlsx; matches.xlsx is not "
+        "replaced until this is fixed.",
+    ),
+    "MAT015": MessageSpec(
+        Severity.WARNING,
+        "'{column}' has {value!r}; only 'yes' or an empty cell is understood",
+        "Please pick 'yes' from the cell's dropdown list, or clear it; matches.xlsx is not "
+        "replaced until this is fixed.",
+    ),
+    "MAT016": MessageSpec(
+        Severity.ERROR,
+        "matches.xlsx cannot be read ({detail}); it was not replaced, so your decisions in it "
+        "are safe",
+        "Please close it in Excel or LibreOffice, or save it again as .xlsx, and run the command "
+        "again.",
+    ),
+    "MAT017": MessageSpec(
+        Severity.INFO,
+        "Mentor {mentor!r} with mentee {mentee!r} is proposed now but was not in the reviewed "
+        "matches.xlsx, so it was not confirmed",
+        "Please review the new matches.xlsx and run 'mentorkit match --confirm' again.",
+    ),
+    "MAT018": MessageSpec(
+        Severity.ERROR,
+        "There is no matches.xlsx to confirm",
+        "Please run 'mentorkit match DIR' first, review matches.xlsx, then confirm.",
+    ),
+    "MAT019": MessageSpec(
+        Severity.ERROR,
+        "Pair {value!r} is not in the ledger",
+        "Please use a pair code from the Pairs sheet of master.xlsx, e.g. P001.",
+    ),
+    "MAT020": MessageSpec(
+        Severity.ERROR,
+        "Pair {value!r} already ended on {detail}",
+        "Nothing to do; an ending is recorded once.",
+    ),
+    "MAT021": MessageSpec(
+        Severity.ERROR,
+        "The end date {value!r} of pair {pair} is {detail}",
+        "Please give the date the pair actually ended, as YYYY-MM-DD.",
+    ),
+    "MAT022": MessageSpec(
+        Severity.WARNING,
+        "The confirmed match of mentor {mentor!r} with mentee {mentee!r} names someone no longer "
+        "in the roster; no workbook was issued for it",
+        "Please put the person back in roster.xlsx, or run 'mentorkit match --rematch'.",
+    ),
+    "MAT023": MessageSpec(
+        Severity.WARNING,
+        "Mentee {mentee!r} is locked with more than one mentor; only the lock on {mentor!r} was "
+        "kept",
+        "Please keep one 'lock' per mentee.",
     ),
     # --- a returned file as a whole --------------------------------------------------------------
     "FIL001": MessageSpec(

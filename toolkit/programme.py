@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -93,6 +93,68 @@ class Coordinator(_Model):
     phone: str = Field(default="", description="Phone number, optional.")
 
 
+CRITERIA: tuple[str, ...] = (
+    "domain_fit",
+    "preference",
+    "level_gap",
+    "timezone",
+    "sector",
+    "country_diversity",
+)
+"""Matching criterion codes, in the order the matches workbook shows them. Their default
+weights are the framework's (``matching.criteria`` in ``toolkit/data/framework/matching.yaml``,
+or the programme's edited framework)."""
+
+Policy = Literal["required", "preferred", "any"]
+
+
+def _weight(description: str) -> Any:
+    return Field(default=None, ge=0, description=f"{description} Default: the framework's weight.")
+
+
+class MatchingWeights(_Model):
+    """How much each soft criterion counts; a pair's score is the sum of weight x fit.
+
+    A weight left out takes the framework's matching guidelines' weight for that criterion.
+    """
+
+    domain_fit: float | None = _weight("Mentor's strengths against the mentee's growth goals.")
+    preference: float | None = _weight("The mentor's rank in the mentee's preferred_mentors.")
+    level_gap: float | None = _weight("A mentor one level above the mentee fits best.")
+    timezone: float | None = _weight("Overlap of working hours (virtual and hybrid only).")
+    sector: float | None = _weight("Same sector, or another sector when cross_sector is preferred.")
+    country_diversity: float | None = _weight("Mentor and mentee in different countries.")
+
+    def effective(self, framework_weights: dict[str, float]) -> dict[str, float]:
+        """Every criterion's weight: the one set here, else the framework's."""
+        chosen = self.model_dump()
+        return {
+            c: float(framework_weights[c] if chosen[c] is None else chosen[c]) for c in CRITERIA
+        }
+
+
+class Matching(_Model):
+    """How ``mentorkit match`` proposes pairs."""
+
+    weights: MatchingWeights = Field(default_factory=MatchingWeights)
+    cross_country: Policy = Field(
+        default="preferred",
+        description="required: mentor and mentee always in different countries; preferred: a "
+        "bonus (country_diversity); any: country plays no part.",
+    )
+    cross_sector: Policy = Field(
+        default="any",
+        description="required: always different sectors; preferred: a bonus for different "
+        "sectors (sector criterion); any: the sector criterion rewards the same sector.",
+    )
+    default_capacity: int = Field(
+        default=2, ge=0, le=50, description="Mentees per mentor when 'capacity' is empty."
+    )
+    alternatives: int = Field(
+        default=3, ge=0, le=10, description="How many alternative mentors to list per mentee."
+    )
+
+
 class Programme(_Model):
     """Everything in ``programme.yaml``."""
 
@@ -110,6 +172,9 @@ class Programme(_Model):
         default=None,
         description="Folder of an edited framework (written by 'mentorkit framework export'), "
         "relative to the programme folder; the packaged defaults when absent.",
+    )
+    matching: Matching = Field(
+        default_factory=Matching, description="How 'mentorkit match' proposes pairs."
     )
 
     @field_validator("framework")

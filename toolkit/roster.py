@@ -1,4 +1,5 @@
-"""The roster workbook: who is in the programme, and (until matching exists) who is paired.
+"""The roster workbook: who is in the programme, what matching needs to know about them, and
+the pairs typed by hand (programmes that pair people themselves).
 
 The roster's columns are declared once in :data:`PEOPLE_COLUMNS` and :data:`PAIR_COLUMNS`; the
 roster template builder renders them and :func:`read_roster` reads them, reporting every problem
@@ -14,6 +15,7 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from toolkit.countries import is_country_code
 from toolkit.errors import ConfigError
 from toolkit.filesafety import inspect_workbook, read_isolated
 from toolkit.framework import Framework
@@ -29,6 +31,8 @@ HEADER_ROW = 1
 ROLES = ("mentor", "mentee")
 LEVELS = ("junior", "mid", "senior")
 SEXES = ("female", "male", "other", "undisclosed")
+YES_NO = ("yes", "no")
+MAX_PREFERENCES = 3
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,25 @@ PEOPLE_COLUMNS: tuple[RosterColumn, ...] = (
         "technical, evaluation, data, communication, strategy, leadership.",
         width=30,
     ),
+    RosterColumn(
+        "preferred_mentors",
+        "Mentees only: up to three person_ids of mentors they would like, the most preferred "
+        "first, separated by commas. Optional.",
+        width=22,
+    ),
+    RosterColumn(
+        "capacity",
+        "Mentors only: how many mentees they can take at most (a whole number). Empty: the "
+        "programme's default (matching: default_capacity in programme.yaml).",
+        width=10,
+    ),
+    RosterColumn(
+        "same_sex_preference",
+        "Mentees only: yes if they want a mentor of their own sex; no or empty otherwise.",
+        False,
+        YES_NO,
+        width=12,
+    ),
 )
 
 PAIR_COLUMNS: tuple[RosterColumn, ...] = (
@@ -89,6 +112,12 @@ class Person:
     line_manager_id: str
     domains: tuple[str, ...]
     row: int = 0
+    preferred_mentors: tuple[str, ...] = ()
+    """Mentees: mentor ids they would like, most preferred first (at most three)."""
+    capacity: int | None = None
+    """Mentors: how many mentees at most; None means the programme's default."""
+    same_sex_preference: bool = False
+    """Mentees: True when they asked for a mentor of their own sex."""
 
     @property
     def language(self) -> str:
@@ -179,7 +208,7 @@ def _sheet_rows(
             )
     rows = []
     for offset, raw in enumerate(grid[1:], start=HEADER_ROW + 1):
-        values = {name: _cell_text(raw[i]) if i < len(raw) else "" for name, i in positions.items()}
+        values = {name: cell_text(raw[i]) if i < len(raw) else "" for name, i in positions.items()}
         if any(values.values()):
             rows.append((offset, values))
     return rows
@@ -193,7 +222,8 @@ def _with_cell(f: Finding, positions: dict[str, dict[str, int]]) -> Finding:
     return replace(f, cell=xl_rowcol_to_cell(f.row - 1, col))
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as the text a person typed: 12 rather than 12.0, surrounding spaces removed."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -241,9 +271,16 @@ def _people(
                 finding("ROS004", column="country", value=country, allowed=allowed, **loc)
             )
             ok = False
+        elif country and not is_country_code(country):
+            findings.append(finding("ROS013", column="country", value=country, **loc))
+            ok = False
         languages = _codes(v.get("languages", ""), _LANGUAGE_ALIASES, "languages", loc, findings)
+        if languages == [] and v.get("languages", ""):  # only separators, e.g. ","
+            findings.append(finding("ROS003", column="languages", **loc))
+            languages = None
         domains = _codes(v.get("domains", ""), domain_codes, "domains", loc, findings)
-        if languages is None or domains is None:
+        matching = _matching_columns(v, loc, findings)
+        if languages is None or domains is None or matching is None:
             ok = False
         pid = v.get("person_id", "")
         if pid in first_row:
@@ -253,7 +290,7 @@ def _people(
             continue
         if pid:
             first_row[pid] = row
-        if not ok:
+        if not ok or matching is None:
             continue
         roster.people[pid] = Person(
             person_id=pid,
@@ -269,13 +306,116 @@ def _people(
             line_manager_id=v.get("line_manager_id", ""),
             domains=tuple(domains or ()),
             row=row,
+            preferred_mentors=matching[0],
+            capacity=matching[1],
+            same_sex_preference=matching[2],
         )
-    for person in roster.people.values():
-        manager = person.line_manager_id
-        if manager and manager not in first_row:
-            loc = {"file": file, "sheet": PEOPLE_SHEET, "row": person.row}
-            findings.append(finding("ROS006", column="line_manager_id", value=manager, **loc))
+    _references(roster, first_row, file, findings)
     return set(first_row)
+
+
+def _matching_columns(
+    v: dict[str, str], loc: dict[str, Any], findings: list[Finding]
+) -> tuple[tuple[str, ...], int | None, bool] | None:
+    """The matching columns of one row (preferred mentors, capacity, same-sex preference);
+    None (and findings) when any is wrong. Cross-references are checked in
+    :func:`_references`, once every row is read."""
+    role = v.get("role", "").lower()
+    ok = True
+
+    def only_for(column: str, expected: str) -> None:
+        nonlocal ok
+        if role in ROLES and role != expected:
+            findings.append(
+                finding("ROS018", column=column, value=v[column], expected=expected, actual=role,
+                        **loc)
+            )  # fmt: skip
+            ok = False
+
+    preferred: list[str] = []
+    for part in _SPLIT.split(v.get("preferred_mentors", "")):
+        if part.strip() and part.strip() not in preferred:
+            preferred.append(part.strip())
+    if preferred:
+        only_for("preferred_mentors", "mentee")
+    if len(preferred) > MAX_PREFERENCES:
+        findings.append(
+            finding("ROS015", column="preferred_mentors", value=v["preferred_mentors"],
+                    count=len(preferred), **loc)
+        )  # fmt: skip
+        ok = False
+    capacity: int | None = None
+    text = v.get("capacity", "")
+    if text:
+        only_for("capacity", "mentor")
+        try:
+            number = float(text)
+        except ValueError:
+            number = -1.0
+        if number < 0 or not number.is_integer():
+            findings.append(finding("ROS016", column="capacity", value=text, **loc))
+            ok = False
+        else:
+            capacity = int(number)
+    same_sex = v.get("same_sex_preference", "").lower() == "yes"
+    if same_sex:
+        only_for("same_sex_preference", "mentee")
+        sex = v.get("sex", "").lower()
+        if sex not in ("female", "male", "other"):
+            detail = repr(sex) if sex else "empty"
+            findings.append(
+                finding("ROS019", column="same_sex_preference", value="yes", detail=detail, **loc)
+            )
+            ok = False
+    return (tuple(preferred), capacity, same_sex) if ok else None
+
+
+def _references(roster: Roster, listed: dict[str, int], file: str, findings: list[Finding]) -> None:
+    """Check what people say about each other: line managers and preferred mentors exist,
+    preferred mentors are mentors, and no reporting chain loops back on itself."""
+    for person in roster.people.values():
+        loc = {"file": file, "sheet": PEOPLE_SHEET, "row": person.row}
+        manager = person.line_manager_id
+        if manager and manager not in listed:
+            findings.append(finding("ROS006", column="line_manager_id", value=manager, **loc))
+        for pid in person.preferred_mentors:
+            other = roster.people.get(pid)
+            if pid not in listed:
+                findings.append(finding("ROS006", column="preferred_mentors", value=pid, **loc))
+            elif other is not None and other.role != "mentor":
+                findings.append(
+                    finding("ROS014", column="preferred_mentors", value=pid, actual=other.role,
+                            **loc)
+                )  # fmt: skip
+    reported: set[str] = set()
+    for person in sorted(roster.people.values(), key=lambda p: p.row):
+        chain = reporting_chain(person.person_id, roster.people)
+        if person.person_id in chain and person.person_id not in reported:
+            loop = chain[: chain.index(person.person_id) + 1]
+            reported.update(loop)
+            findings.append(
+                finding(
+                    "ROS017", file=file, sheet=PEOPLE_SHEET, row=person.row,
+                    column="line_manager_id", value=person.line_manager_id,
+                    detail=" → ".join([person.person_id, *loop]),
+                )
+            )  # fmt: skip
+
+
+def reporting_chain(person_id: str, people: dict[str, Person]) -> list[str]:
+    """The person's line manager, that manager's manager, and so on up (stopping at someone
+    outside the roster or where the chain loops back: a loop ends at its first repeat)."""
+    chain: list[str] = []
+    current = people.get(person_id)
+    while current is not None and current.line_manager_id:
+        manager = current.line_manager_id
+        if manager in chain:
+            break
+        chain.append(manager)
+        if manager == person_id:
+            break
+        current = people.get(manager)
+    return chain
 
 
 def _codes(

@@ -282,3 +282,8 @@ def main() -> None:
 from toolkit.cli.framework import framework_group  # noqa: E402  (registered after cli exists)
 
 cli.add_command(framework_group)
+
+from toolkit.cli.matching import match, pair  # noqa: E402  (matching: issue 4)
+
+cli.add_command(match)
+cli.add_command(pair)

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from toolkit.cli.demo import run_demo
+from toolkit.cli.demo import BUILT_AT, MENTEES, MENTORS, START, _person, run_demo
 
 SEED = 7
 # sample file name → path inside the demo folder
@@ -16,6 +16,7 @@ SAMPLES: dict[str, str] = {
     "pair-workbook-blank-fr.xlsx": "outbox/demo_P006_r1.xlsx",
     "roster.xlsx": "roster.xlsx",
     "master.xlsx": "master.xlsx",
+    "matches.xlsx": "matching-example/matches.xlsx",
 }
 RETURNED_SAMPLE = "pair-workbook-returned-en.xlsx"
 RETURNED_SOURCE = "Re_ workbook P001 (2).xlsx"
@@ -28,9 +29,23 @@ def write_samples(target: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="mentorkit-samples-") as tmp:
         root = Path(tmp) / "demo"
         run_demo(root, seed=SEED)
+        _matching_example(root / "matching-example")
         sources = {name: root / rel for name, rel in SAMPLES.items()}
         sources[RETURNED_SAMPLE] = next((root / "archive").glob(f"*_{RETURNED_SOURCE}"))
         for name, source in sorted(sources.items()):
             shutil.copyfile(source, target / name)
             written.append(target / name)
     return written
+
+
+def _matching_example(root: Path) -> None:
+    """The demo's people without their typed pairs, matched by ``mentorkit match``."""
+    from builders.matches import match_programme
+    from builders.programme import create_programme
+
+    people = [_person(p, "mentor") for p in MENTORS] + [_person(p, "mentee") for p in MENTEES]
+    create_programme(
+        root, programme_id="demo", name="Regional M&E Mentoring Programme", cohort="2026-A",
+        start_date=START, people=people, pairs=[], secret=f"demo-secret-{SEED}", now=BUILT_AT,
+    )  # fmt: skip
+    match_programme(root, now=BUILT_AT)

@@ -1,0 +1,389 @@
+"""``mentorkit match`` end to end: matches.xlsx checked independently, the coordinator's review
+honoured across runs (also after a LibreOffice re-save), confirm then build, pair end then
+rematch, and every roster or review problem reported with its location."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from builders.matches import match_programme
+from builders.programme import build_programme, create_programme
+from builders.roster import render_roster_template
+from builders.xlsx import write_atomic
+from sync.run import sync_programme
+from tests.conftest import NOW, PEOPLE
+from tests.matching_data import as_rows, generate_people, violations
+from toolkit.cli import cli
+from toolkit.endings import end_pair
+from toolkit.errors import ConfigError, WorkbookWriteError
+from toolkit.framework import load_framework
+from toolkit.ledger import Ledger, MatchingStore
+from toolkit.programme import CRITERIA, load_programme
+from toolkit.roster import PEOPLE_COLUMNS, read_roster
+
+HEADER = 4  # Excel row of the headers in matches.xlsx
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def table(path: Path, sheet: str) -> list[dict[str, object]]:
+    """A sheet of matches.xlsx as dicts, read with openpyxl (not the toolkit's reader)."""
+    ws = openpyxl.load_workbook(path)[sheet]
+    header = [c.value for c in ws[HEADER]]
+    rows = []
+    for values in ws.iter_rows(min_row=HEADER + 1, values_only=True):
+        row = dict(zip(header, values, strict=False))
+        if any(v not in (None, "") for v in values) and values[0] != "(none)":
+            rows.append({**row, "_row": len(rows) + HEADER + 1})
+    return rows
+
+
+def edit(path: Path, sheet: str, row: int, **cells: str) -> None:
+    """Type into matches.xlsx the way a coordinator would (openpyxl, saved in place)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    header = [c.value for c in ws[HEADER]]
+    for name, value in cells.items():
+        ws.cell(row=row, column=header.index(name) + 1, value=value)
+    wb.save(path)
+
+
+def pairs_in(rows: list[dict[str, object]]) -> list[tuple[str, str]]:
+    return [(str(r["mentor_id"]), str(r["mentee_id"])) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def cohort_people():
+    return generate_people(120, 50, seed=11)
+
+
+@pytest.fixture
+def big(tmp_path: Path, cohort_people) -> Path:
+    """A programme of 120 mentees and 50 mentors in 5 countries and 3 languages, no pairs."""
+    root = tmp_path / "big"
+    create_programme(
+        root, programme_id="big", people=as_rows(cohort_people.values()), pairs=[],
+        secret="s", now=NOW, start_date=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    return root
+
+
+def test_done_when_match_review_confirm_build_end_rematch(big: Path, cohort_people) -> None:
+    people = cohort_people
+    code, out = invoke("match", big)
+    assert code in (0, 1), out
+    path = big / "matches.xlsx"
+    proposed = table(path, "Proposed pairs")
+    unmatched = table(path, "Unmatched")
+    # An independent check of the workbook: no hard constraint broken, every breakdown adds up,
+    # every unmatched mentee has a reason, and every mentee is in exactly one of the two.
+    capacity = {p.person_id: 2 if p.capacity is None else p.capacity
+                for p in people.values() if p.role == "mentor"}  # fmt: skip
+    assert violations(pairs_in(proposed), people, capacity=capacity) == []
+    for r in proposed:
+        assert sum(float(r[c]) for c in CRITERIA) == pytest.approx(float(r["total"]), abs=1e-3)
+    assert all(str(r["code"]).startswith("MAT") and r["reason"] for r in unmatched)
+    mentees = sorted(p.person_id for p in people.values() if p.role == "mentee")
+    assert sorted([e for _, e in pairs_in(proposed)] + [r["mentee_id"] for r in unmatched]) == (
+        mentees
+    )
+    fairness = table(path, "Fairness")
+    assert {r["by"] for r in fairness} == {"country", "sex", "level"}
+    assert len(proposed) > 80 and unmatched
+
+    # The coordinator locks one pair, forbids one, comments one, and picks an alternative.
+    alternatives = table(path, "Alternatives")
+    keep, drop, note = proposed[0], proposed[1], proposed[2]
+    edit(path, "Proposed pairs", keep["_row"], lock="yes")
+    edit(path, "Proposed pairs", drop["_row"], forbid="yes", comment="They already work together")
+    edit(path, "Proposed pairs", note["_row"], comment="Check availability in March")
+    choice = next(a for a in alternatives if a["mentee_id"] not in
+                  {keep["mentee_id"], drop["mentee_id"], note["mentee_id"]})  # fmt: skip
+    edit(path, "Alternatives", choice["_row"], lock="yes")
+
+    code, out = invoke("match", big)
+    again = {(r["mentor_id"], r["mentee_id"]): r for r in table(path, "Proposed pairs")}
+    assert again[(keep["mentor_id"], keep["mentee_id"])]["lock"] == "yes"
+    assert (drop["mentor_id"], drop["mentee_id"]) not in again
+    assert again[(note["mentor_id"], note["mentee_id"])]["comment"] == "Check availability in March"
+    assert again[(choice["mentor_id"], choice["mentee_id"])]["lock"] == "yes"
+    decisions = table(path, "Decisions")
+    assert [(r["mentor_id"], r["mentee_id"], r["forbid"], r["comment"]) for r in decisions] == [
+        (drop["mentor_id"], drop["mentee_id"], "yes", "They already work together")]  # fmt: skip
+    alternatives = pairs_in(table(path, "Alternatives"))
+    assert (drop["mentor_id"], drop["mentee_id"]) not in alternatives
+
+    # A third run changes nothing: the decisions written back are read back the same.
+    before = table(path, "Proposed pairs")
+    invoke("match", big)
+    assert table(path, "Proposed pairs") == before
+
+    # Confirm, then build issues exactly the confirmed pairs' workbooks.
+    code, out = invoke("match", big, "--confirm")
+    assert f"Confirmed {len(before)} pair(s)" in out, out
+    built = build_programme(big, now=NOW, as_of=dt.date(2026, 1, 1))
+    assert len(built.workbooks) == len(before)
+    with sqlite3.connect(big / "mentorkit.db") as db:
+        ledger_pairs = db.execute("SELECT pair_id, mentor_id, mentee_id FROM pairs").fetchall()
+        confirmed = db.execute("SELECT comment FROM match_confirmations").fetchall()
+    assert sorted((m, e) for _, m, e in ledger_pairs) == sorted(pairs_in(before))
+    assert ("Check availability in March",) in confirmed
+    # After confirming, the confirmed mentees are no longer proposed.
+    assert pairs_in(table(path, "Proposed pairs")) == []
+
+    # End a pair, raise capacities, and re-match: a new mentor, never the previous one.
+    pair_id, old_mentor, mentee = ledger_pairs[0]
+    code, out = invoke("pair", "end", big, pair_id, "--reason", "no-fault", "--date", "2026-01-05")
+    assert code == 0, out
+    config = (big / "programme.yaml").read_text(encoding="utf-8")
+    (big / "programme.yaml").write_text(
+        config.replace("default_capacity: 2", "default_capacity: 6"), encoding="utf-8"
+    )
+    code, out = invoke("match", big)
+    assert mentee not in {r["mentee_id"] for r in table(path, "Proposed pairs")}
+    assert "--rematch" in out
+    code, out = invoke("match", big, "--rematch")
+    rematched = [r for r in table(path, "Proposed pairs") if r["mentee_id"] == mentee]
+    assert len(rematched) == 1 and rematched[0]["mentor_id"] != old_mentor
+    invoke("match", big, "--rematch", "--confirm")
+    built = build_programme(big, now=NOW, as_of=dt.date(2026, 1, 1))
+    new = [w for w in built.workbooks if w.revision == 1]
+    assert new, "the re-matched pair gets its workbook"
+    indicators = {row.code: row for row in built.master.indicators.itertuples()}
+    assert (indicators["END"].numerator, indicators["REM"].numerator) == (1, 1)
+    assert indicators["REM"].value == 100.0
+
+
+def test_decisions_survive_a_libreoffice_resave(programme: Path, soffice: str, tmp_path) -> None:
+    _no_typed_pairs(programme)
+    assert invoke("match", programme)[0] in (0, 1)
+    path = programme / "matches.xlsx"
+    first = table(path, "Proposed pairs")
+    edit(path, "Proposed pairs", first[0]["_row"], forbid="yes", comment="No: same office")
+    out = tmp_path / "lo"
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    shutil.copy(out / "matches.xlsx", path)
+    invoke("match", programme)
+    forbidden = (first[0]["mentor_id"], first[0]["mentee_id"])
+    assert forbidden not in pairs_in(table(path, "Proposed pairs"))
+    assert [(r["mentor_id"], r["mentee_id"], r["comment"]) for r in table(path, "Decisions")] == [
+        (*forbidden, "No: same office")]  # fmt: skip
+
+
+def _no_typed_pairs(root: Path) -> None:
+    """Rewrite the roster of the small test programme without its typed pairs."""
+    rows = [(*p, "", "", "") for p in PEOPLE]
+    write_atomic(root / "roster.xlsx", render_roster_template(NOW, people=rows, pairs=[]))
+
+
+def test_unreadable_review_cells_are_located(programme: Path) -> None:
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+    path = programme / "matches.xlsx"
+    rows = table(path, "Proposed pairs")
+    edit(path, "Proposed pairs", rows[0]["_row"], lock="maybe")
+    edit(path, "Proposed pairs", HEADER + 10, mentor_id="M9", mentee_id="E1", lock="yes")
+    saved = path.read_bytes()
+    run = match_programme(programme, now=NOW)
+    assert not run.written and path.read_bytes() == saved  # what was typed is kept
+    got = [(f.code, f.sheet, f.cell, f.value) for f in run.findings]
+    lock_cell = f"{openpyxl.utils.get_column_letter(15)}{rows[0]['_row']}"
+    assert got == [
+        ("MAT015", "Proposed pairs", lock_cell, "maybe"),
+        ("MAT014", "Proposed pairs", "A14", "M9"),
+    ]
+    code, out = invoke("match", programme, "--confirm")
+    assert code == 1 and "nothing was confirmed" in out
+    assert path.read_bytes() == saved
+
+
+def test_an_unreadable_matches_file_is_never_overwritten(programme: Path) -> None:
+    _no_typed_pairs(programme)
+    (programme / "matches.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(ConfigError) as err:
+        match_programme(programme)
+    assert [f.code for f in err.value.findings] == ["MAT016"]
+    assert invoke("match", programme)[0] == 2
+    assert (programme / "matches.xlsx").read_bytes() == b"not a workbook"
+
+
+def test_confirm_needs_a_reviewed_file_and_records_only_reviewed_pairs(programme: Path) -> None:
+    _no_typed_pairs(programme)
+    with pytest.raises(ConfigError) as err:
+        match_programme(programme, confirm=True)
+    assert [f.code for f in err.value.findings] == ["MAT018"]
+    invoke("match", programme)
+    path = programme / "matches.xlsx"
+    rows = table(path, "Proposed pairs")
+    wb = openpyxl.load_workbook(path)
+    wb["Proposed pairs"].delete_rows(rows[-1]["_row"])  # a pair the coordinator never saw
+    wb.save(path)
+    run = match_programme(programme, confirm=True)
+    assert [(f.code, f.message.split("'")[1]) for f in run.findings] == [
+        ("MAT017", rows[-1]["mentor_id"])]  # fmt: skip
+    assert len(run.confirmed) == len(rows) - 1
+
+
+def test_confirmed_match_of_someone_removed_from_the_roster(programme: Path) -> None:
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+    invoke("match", programme, "--confirm")
+    rows = [(*p, "", "", "") for p in PEOPLE if p[0] != "E2"]
+    write_atomic(programme / "roster.xlsx", render_roster_template(NOW, people=rows, pairs=[]))
+    result = build_programme(programme, now=NOW)
+    assert [(f.code, f.message.split("'")[3]) for f in result.findings] == [("MAT022", "E2")]
+
+
+def test_pair_end_refusals(programme: Path, built) -> None:
+    with pytest.raises(ConfigError) as err:
+        end_pair(programme, "P999", "no-fault", now=NOW)
+    assert [f.code for f in err.value.findings] == ["MAT019"]
+    with pytest.raises(ConfigError) as err:
+        end_pair(programme, "P001", "no-fault", dt.date(2025, 12, 1), now=NOW)
+    assert [(f.code, f.value) for f in err.value.findings] == [("MAT021", "2025-12-01")]
+    with pytest.raises(ConfigError) as err:
+        end_pair(programme, "P001", "no-fault", dt.date(2026, 2, 1), now=NOW)
+    assert "in the future" in err.value.findings[0].message
+    ending = end_pair(programme, "p001", "mentee-left", now=NOW)
+    assert (ending.pair_id, ending.ended_on) == ("P001", "2026-01-05")
+    with pytest.raises(ConfigError) as err:
+        end_pair(programme, "P001", "no-fault", now=NOW)
+    assert [f.code for f in err.value.findings] == ["MAT020"]
+    # The ended pair gets no new revision.
+    refreshed = build_programme(programme, refresh=True, now=NOW)
+    assert sorted(w.pair_id for w in refreshed.workbooks) == ["P002", "P003"]
+
+
+# --- roster problems, each located ------------------------------------------------------------
+
+
+def _row(i: int, **values: str) -> tuple[str, ...]:
+    names = [c.name for c in PEOPLE_COLUMNS]
+    row = list(PEOPLE[i]) + [""] * (len(names) - len(PEOPLE[i]))
+    for name, value in values.items():
+        row[names.index(name)] = value
+    return tuple(row)
+
+
+def _people(**changes: dict[str, str]) -> list[tuple[str, ...]]:
+    return [_row(i, **changes.get(f"r{i}", {})) for i in range(len(PEOPLE))]
+
+
+ROSTER_CASES = [
+    (_people(r1={"country": "XK"}), [("ROS013", 3, "country", "XK")]),
+    (_people(r3={"preferred_mentors": "M1, E2"}), [("ROS014", 5, "preferred_mentors", "E2")]),
+    (_people(r3={"preferred_mentors": "M1, M9"}), [("ROS006", 5, "preferred_mentors", "M9")]),
+    (_people(r3={"preferred_mentors": "M1, M2, M3, M1, M2, M3, M1"}), []),
+    (_people(r4={"preferred_mentors": "M1;M2;M3;M3;E9"}),
+     [("ROS015", 6, "preferred_mentors", "M1;M2;M3;M3;E9")]),
+    (_people(r0={"capacity": "two"}), [("ROS016", 2, "capacity", "two")]),
+    (_people(r0={"capacity": "1.5"}), [("ROS016", 2, "capacity", "1.5")]),
+    (_people(r0={"capacity": "-1"}), [("ROS016", 2, "capacity", "-1")]),
+    (_people(r0={"line_manager_id": "M2"}, r1={"line_manager_id": "M1"}),
+     [("ROS017", 2, "line_manager_id", "M2")]),
+    (_people(r2={"line_manager_id": "M3"}), [("ROS017", 4, "line_manager_id", "M3")]),
+    (_people(r3={"capacity": "2"}), [("ROS018", 5, "capacity", "2")]),
+    (_people(r0={"preferred_mentors": "M2"}), [("ROS018", 2, "preferred_mentors", "M2")]),
+    (_people(r0={"same_sex_preference": "yes"}), [("ROS018", 2, "same_sex_preference", "yes")]),
+    (_people(r3={"sex": "", "same_sex_preference": "yes"}),
+     [("ROS019", 5, "same_sex_preference", "yes")]),
+    (_people(r3={"same_sex_preference": "maybe"}),
+     [("ROS004", 5, "same_sex_preference", "maybe")]),
+    (_people(r3={"languages": ", ;"}), [("ROS003", 5, "languages", "")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("people", "expected"), ROSTER_CASES)
+def test_roster_matching_columns_are_checked(tmp_path: Path, people, expected) -> None:
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(render_roster_template(NOW, people=people, pairs=[]))
+    if not expected:
+        roster = read_roster(path, load_framework())
+        assert roster.people["E1"].preferred_mentors == ("M1", "M2", "M3")
+        return
+    with pytest.raises(ConfigError) as err:
+        read_roster(path, load_framework())
+    got = [(f.code, f.row, f.column, f.value) for f in err.value.findings]
+    assert got == expected
+    assert all(f.cell and f.sheet == "People" for f in err.value.findings)
+
+
+def test_roster_matching_columns_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    people = _people(r0={"capacity": "3"}, r3={"preferred_mentors": "M2, M1",
+                                                "same_sex_preference": "Yes"})  # fmt: skip
+    path.write_bytes(render_roster_template(NOW, people=people, pairs=[]))
+    roster = read_roster(path, load_framework())
+    e1, m1 = roster.people["E1"], roster.people["M1"]
+    assert (e1.preferred_mentors, e1.same_sex_preference, m1.capacity) == (("M2", "M1"), True, 3)
+    assert roster.people["M2"].capacity is None
+
+
+def test_matching_messages_are_translated() -> None:
+    from toolkit.messages import missing_translations
+
+    mine = [m for m in missing_translations() if m.startswith("MAT") or (m[:5] == "ROS01"
+            and int(m[3:6]) >= 13)]  # fmt: skip
+    assert mine == []
+
+
+def test_confirm_is_undone_when_matches_xlsx_cannot_be_replaced(programme: Path, monkeypatch):
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+
+    def locked(path: Path, data: bytes) -> None:
+        raise WorkbookWriteError(f"Could not write {path}: it is open in Excel.")
+
+    monkeypatch.setattr("builders.matches.write_atomic", locked)
+    code, out = invoke("match", programme, "--confirm")
+    assert code == 2 and "open in Excel" in out
+    with sqlite3.connect(programme / "mentorkit.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM match_confirmations").fetchone() == (0,)
+
+
+def test_matching_settings_are_checked_with_their_line(programme: Path) -> None:
+    config = programme / "programme.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("cross_country: preferred", "cross_country: sometimes")
+                      .replace("default_capacity: 2", "default_capacity: -1"),
+                      encoding="utf-8")  # fmt: skip
+    with pytest.raises(ConfigError) as err:
+        load_programme(config)
+    got = sorted(f.message.split(" (line")[0] for f in err.value.findings)
+    assert [(f.code) for f in err.value.findings] == ["CFG002", "CFG002"]
+    assert got == ["key matching.cross_country", "key matching.default_capacity"]
+
+
+def test_a_ledger_made_before_matching_still_opens(programme: Path, built) -> None:
+    with sqlite3.connect(programme / "mentorkit.db") as db:
+        db.execute("DROP TABLE match_confirmations")
+        db.execute("DROP TABLE pair_endings")
+    ending = end_pair(programme, "P002", "other", now=NOW)
+    assert ending.reason == "other"
+    with Ledger(programme / "mentorkit.db") as ledger:
+        assert [p.status for p in ledger.pairs()] == ["active", "ended", "active"]
+        assert MatchingStore(ledger).confirmations() == []
+
+
+def test_an_ended_pairs_returns_still_sync(programme: Path, fill, ledger_values) -> None:
+    end_pair(programme, "P001", "mentor-left", now=NOW)
+    f = fill("P001")
+    f.set("agreement", "goal_1", "Write the final report")
+    f.save(programme / "inbox" / "late return.xlsx")
+    result = sync_programme(programme, now=NOW + dt.timedelta(days=30))
+    assert [(o.status, o.pair_id) for o in result.files] == [("accepted", "P001")]
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "Write the final report"
