@@ -27,19 +27,24 @@ import datetime as dt
 import hashlib
 import re
 import shutil
+import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sync.containers import container_kind, expand
 from sync.discover import discover
-from sync.identify import identify
+from sync.identify import identify, identify_from_start
+from sync.lock import SyncLock
 from sync.parse import Snapshot, parse_workbook
 from sync.reader import file_saved_at, read_workbook
 from sync.values import ChoiceIndex
 from toolkit.contract import Contract, LayoutKind, load_contract, rows_for
+from toolkit.encryption import candidate_passwords, decrypt, is_encrypted
 from toolkit.filesafety import MAX_FILE_BYTES, IsolatedReader
 from toolkit.framework import Framework, load_framework
-from toolkit.ledger import Ledger, PairRecord, SubmissionRecord, ValueKey, now_iso
+from toolkit.ledger import Conflict, Ledger, PairRecord, SubmissionRecord, ValueKey, now_iso
 from toolkit.messages import Finding, Severity, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
 
@@ -64,6 +69,15 @@ class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
     stored_as: str = ""
     saved_at: str = ""
+    language: str = ""
+    """The pair's workbook language ('' when the pair is unknown): receipts speak it."""
+    container: str = ""
+    """The .zip or .eml this file came in, '' when it was a file of its own."""
+    read_by_sheet: dict[str, int] = field(default_factory=dict)
+    """How many fields were read from each tool's sheet (by tool code)."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    recorded: bool = True
+    """False for the inbox copy of a file an interrupted sync had already recorded."""
 
     @property
     def reason(self) -> Finding | None:
@@ -77,6 +91,8 @@ class SyncResult:
 
     files: list[FileOutcome] = field(default_factory=list)
     dry_run: bool = False
+    notes: list[Finding] = field(default_factory=list)
+    """About the run as a whole (a stale lock taken over)."""
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -92,6 +108,11 @@ class SyncResult:
     @property
     def findings(self) -> list[Finding]:
         return [x for f in self.files for x in f.findings if x.severity is not Severity.INFO]
+
+    @property
+    def conflicts(self) -> list[tuple[FileOutcome, Conflict]]:
+        """Every conflict between copies this run recorded, with its file."""
+        return [(f, c) for f in self.files for c in f.conflicts]
 
     @property
     def exit_code(self) -> int:
@@ -112,23 +133,32 @@ def sync_programme(
     programme = load_programme(folder.config)
     framework = load_framework()
     contract = load_contract(framework)
-    # Oldest save first, so that within one sync a newer copy is taken in after an older one.
-    # Each file's own saved-at time is read once, here, and travels with it.
-    dated = [(file_saved_at(p), p) for p in discover(folder.inbox)]
-    files = sorted(dated, key=lambda item: (item[0] or "~", item[1].name))
     result = SyncResult(dry_run=dry_run)
     stamp = now_iso(now)
-    with Ledger(folder.ledger) as ledger, IsolatedReader() as reader:
-        ingest = _Ingest(folder, ledger, programme, framework, contract, stamp, dry_run, reader)
-        # A dry run does all the real work in the ledger, then undoes it.
-        with ledger.rolled_back() if dry_run else contextlib.nullcontext():
-            for i, (saved_at, path) in enumerate(files, start=1):
-                try:
-                    result.files.append(ingest.one(path, saved_at))
-                except FileNotFoundError:
-                    continue  # removed from the inbox while the sync ran
-                if progress:
-                    progress(i, len(files), path.name)
+    with SyncLock(folder.root) as lock:
+        if lock.note:
+            result.notes.append(lock.note)
+        # Oldest save first, so that within one sync a newer copy is taken in after an older
+        # one. Each file's own saved-at time is read once, here, and travels with it.
+        dated = [(file_saved_at(p), p) for p in discover(folder.inbox)]
+        files = sorted(dated, key=lambda item: (item[0] or "~", item[1].name))
+        with (
+            Ledger(folder.ledger) as ledger,
+            IsolatedReader() as reader,
+            tempfile.TemporaryDirectory(prefix="mentorkit-sync-") as tmp,
+        ):
+            ingest = _Ingest(folder, ledger, programme, framework, contract, stamp, dry_run, reader)
+            ingest.tmp = Path(tmp)
+            ingest.resuming = lock.note is not None
+            # A dry run does all the real work in the ledger, then undoes it.
+            with ledger.rolled_back() if dry_run else contextlib.nullcontext():
+                for i, (saved_at, path) in enumerate(files, start=1):
+                    try:
+                        result.files.extend(ingest.one(path, saved_at))
+                    except FileNotFoundError:
+                        continue  # removed from the inbox while the sync ran
+                    if progress:
+                        progress(i, len(files), path.name)
     return result
 
 
@@ -154,20 +184,85 @@ class _Ingest:
         self.stamp = stamp
         self.dry_run = dry_run
         self.choices = ChoiceIndex(contract)
+        self.tmp = Path(tempfile.gettempdir())
+        self._passwords: dict[str, str] | None = None
+        self.resuming = False
+        """True after an interrupted sync (its stale lock was taken over)."""
+        self._people = ledger.people()
 
-    def one(self, path: Path, saved_at: str | None) -> FileOutcome:
+    def one(self, path: Path, saved_at: str | None) -> list[FileOutcome]:
+        """Take in one file of the inbox: a workbook, or a .zip or .eml holding workbooks."""
         # A name that is not valid UTF-8 (possible on Linux) is stored with replacement marks.
         raw_name = path.relative_to(self.folder.inbox).as_posix()
         name = raw_name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         size = path.stat().st_size
         data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        if data is not None and container_kind(data, name):
+            return self._container(path, name, data)
+        outcome = self._blob(name, data, size, path, saved_at)
+        self._leave_inbox(path)
+        return [outcome]
+
+    def _container(self, path: Path, name: str, data: bytes) -> list[FileOutcome]:
+        """Every workbook of a .zip or .eml, each taken in as a return of its own (named
+        ``container/inner``); the container is kept as it came, in archive/containers/ or,
+        when it cannot be opened or holds no workbook, in quarantine/ with its reason."""
+        expansion = expand(data, name)
+        if expansion.problem is not None:
+            outcome = FileOutcome(name=name, status=QUARANTINED, sha256=_sha256(path, data))
+            outcome.saved_at = self.stamp
+            outcome.findings = [expansion.problem, *expansion.notes]
+            outcome = self._finish(None, outcome, data, {}, None)
+            self._leave_inbox(path)
+            return [outcome]
+        outcomes = []
+        dated = [(file_saved_at(tmp), tmp, inner) for inner in expansion.workbooks
+                 for tmp in [self._scratch(inner.data)]]  # fmt: skip
+        for saved_at, tmp, inner in sorted(dated, key=lambda d: (d[0] or "~", d[2].name)):
+            outcome = self._blob(inner.name, inner.data, len(inner.data), tmp, saved_at)
+            outcome.container = name
+            outcomes.append(outcome)
+        if outcomes and expansion.notes:
+            outcomes[0].findings.extend(expansion.notes)
+        if not self.dry_run:
+            sha = _sha256(path, data)
+            target = self.folder.archive / "containers" / f"{sha[:12]}_{_safe_name(name)}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self._leave_inbox(path)
+        return outcomes
+
+    def _scratch(self, data: bytes) -> Path:
+        """A temporary copy of bytes that did not come as a file of their own, for the reader."""
+        tmp = self.tmp / f"{hashlib.sha256(data).hexdigest()[:16]}.bin"
+        tmp.write_bytes(data)
+        return tmp
+
+    def _leave_inbox(self, path: Path) -> None:
+        """Only once everything is recorded; if this fails, the next sync resumes the file."""
+        if not self.dry_run:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def _blob(
+        self, name: str, data: bytes | None, size: int, path: Path, saved_at: str | None
+    ) -> FileOutcome:
         outcome = FileOutcome(name=name, status=ACCEPTED, sha256=_sha256(path, data))
         outcome.saved_at = self.stamp
+        resumed = self.ledger.resumed_submission(outcome.sha256, name) if self.resuming else None
+        if resumed is not None and (self.folder.root / resumed.stored_as).is_file():
+            # An interrupted sync recorded this very file but could not remove it from the
+            # inbox: it is done, and recording it again would list it twice.
+            outcome.status, outcome.recorded = DUPLICATE, False
+            outcome.pair_id, outcome.revision = resumed.pair_id, resumed.revision
+            outcome.stored_as = resumed.stored_as
+            outcome.findings.append(finding("FIL005", file=name, value=resumed.file_name))
+            return outcome
         try:
             if data is None:  # too large to read: refused before any reader sees it
                 detail = f"{size:,} bytes, the limit is {MAX_FILE_BYTES:,}"
                 raise _Refused(finding("FIL003", file=name, detail=detail))
-            snapshot = self._examine(path, outcome, saved_at)
+            snapshot = self._examine(path, data, outcome, saved_at)
             applied = self._merge(outcome, snapshot) if snapshot is not None else {}
         except _Refused as refused:
             outcome.status = QUARANTINED
@@ -180,7 +275,9 @@ class _Ingest:
             snapshot, applied = None, {}
         return self._finish(path, outcome, data, applied, snapshot)
 
-    def _examine(self, path: Path, outcome: FileOutcome, saved_at: str | None) -> Snapshot | None:
+    def _examine(
+        self, path: Path, data: bytes, outcome: FileOutcome, saved_at: str | None
+    ) -> Snapshot | None:
         """Identify and parse a file; None (with findings) when it is not accepted."""
         name = outcome.name
         earlier = self.ledger.submission_by_sha(outcome.sha256)
@@ -189,12 +286,23 @@ class _Ingest:
             outcome.pair_id, outcome.revision = earlier.pair_id, earlier.revision
             outcome.findings.append(finding("FIL005", file=name, value=earlier.file_name))
             return None
+        if is_encrypted(data):
+            opened = decrypt(data, candidate_passwords(name, self._all_passwords()))
+            if opened is None:
+                raise _Refused(finding("FIL004", file=name))
+            path = self._scratch(opened[0])
+            saved_at = saved_at or file_saved_at(path)
         read = read_workbook(path, display_name=name, reader=self.reader)
         if not read.ok:
             outcome.status = QUARANTINED
             outcome.findings.extend(read.findings)
             return None
         found = identify(read.sheets, self.ledger, self.record, name)
+        if found.identity is None and found.problem is not None and found.problem.code == "IDN001":
+            found = identify_from_start(
+                read.sheets, self.ledger, self.record, name, self.contract,
+                self.programme.programme.name,
+            )  # fmt: skip
         if found.identity is None:
             assert found.problem is not None
             outcome.status = QUARANTINED
@@ -204,14 +312,30 @@ class _Ingest:
         pair = self.ledger.pair(ident.pair_id)
         assert pair is not None
         outcome.pair_id, outcome.revision = ident.pair_id, ident.revision
+        outcome.language = pair.language
         # A file cannot have been saved after it arrived: a clock running ahead must not win.
         outcome.saved_at = min(saved_at or self.stamp, self.stamp)
+        country = self._people.get(pair.mentee_id, {}).get("country", "")
         snapshot = parse_workbook(
             read.sheets, self.contract, ident.language, name,
             self._row_keys(pair, ident.language), self.choices,
+            date_order=self.programme.date_order(country), country=country,
         )  # fmt: skip
+        if found.note is not None:
+            # Without the signature, only a workbook laid out exactly as issued is trusted.
+            lost = [f for f in snapshot.findings if f.code in ("VAL007", "VAL008", "VAL016")]
+            if lost:
+                detail = "its sheets or headers differ from the workbook as issued"
+                raise _Refused(finding("IDN007", file=name, detail=detail))
+            outcome.findings.append(found.note)
         outcome.findings.extend(snapshot.findings)
+        outcome.read_by_sheet = dict(sorted(Counter(k[0] for k in snapshot.values).items()))
         return snapshot
+
+    def _all_passwords(self) -> dict[str, str]:
+        if self._passwords is None:
+            self._passwords = self.ledger.workbook_passwords()
+        return self._passwords
 
     def _row_keys(self, pair: PairRecord, lang: str) -> dict[str, set[str]]:
         months = self.programme.cycle.months
@@ -247,9 +371,11 @@ class _Ingest:
             known = self.ledger.known_values(pair_id, revision)
             bases = ()
         current = self.ledger.current_sources(pair_id)
+        # The state this copy started from: its last return, or the workbook as issued.
+        start = bases[0] if bases else issued
         applied: dict[ValueKey, str] = {}
         for key, value in snapshot.values.items():
-            now, source_saved, source_copy = current.get(key, ("", "", ""))
+            now, source_saved, source_copy, source_id = current.get(key, ("", "", "", 0))
             if value == now:
                 continue
             if bases:
@@ -260,6 +386,22 @@ class _Ingest:
             elif value in known.get(key, set()) | {""}:
                 continue
             own = bool(copy) and source_copy == copy
+            if value and now and not own and now != start.get(key, ""):
+                # Both copies changed this field, to different values: a conflict. Both stay
+                # in the ledger; the one saved last (then the one that arrived last) is current.
+                wins = outcome.saved_at >= source_saved
+                outcome.conflicts.append(
+                    Conflict(pair_id, key, value, now, source_id, value if wins else now)
+                )
+                other = f"a file saved {source_saved[:16].replace('T', ' ')} UTC"
+                outcome.findings.append(self._note(
+                    outcome, "SYN003", key, value, now, other=other,
+                    winner=value if wins else now,
+                ))  # fmt: skip
+                if wins:
+                    applied[key] = value
+                    outcome.values_changed += 1
+                continue
             if source_saved > outcome.saved_at:
                 if not own:  # the sender's own newer file already replaced it: nothing to say
                     outcome.findings.append(self._stale(outcome, key, value, now, source_saved))
@@ -292,7 +434,7 @@ class _Ingest:
 
     def _finish(
         self,
-        path: Path,
+        path: Path | None,
         outcome: FileOutcome,
         data: bytes | None,
         applied: dict[ValueKey, str],
@@ -300,7 +442,7 @@ class _Ingest:
     ) -> FileOutcome:
         target = self._target(outcome)
         outcome.stored_as = target.relative_to(self.folder.root).as_posix()
-        size = len(data) if data is not None else path.stat().st_size
+        size = len(data) if data is not None else path.stat().st_size if path else 0
         if not self.dry_run:
             self._keep(path, target, outcome, data)
         # 2. Record it, all or nothing (in a dry run, inside the run's undone transaction).
@@ -327,18 +469,19 @@ class _Ingest:
             if snapshot is not None and outcome.pair_id:
                 self.ledger.add_snapshot(submission_id, snapshot.values)
                 self.ledger.add_values(submission_id, outcome.pair_id, applied)
+                self.ledger.add_conflicts(submission_id, outcome.conflicts)
             self.ledger.add_findings(submission_id, outcome.findings)
-        # 3. Only now leave the inbox; if this fails, the next sync sees a duplicate.
-        if not self.dry_run:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        # 3. Only then does the caller remove it from the inbox (see _leave_inbox).
         return outcome
 
-    def _keep(self, path: Path, target: Path, outcome: FileOutcome, data: bytes | None) -> None:
+    def _keep(
+        self, path: Path | None, target: Path, outcome: FileOutcome, data: bytes | None
+    ) -> None:
         """1. Keep the original before recording anything: if a later step fails, it is safe in
         two places (a file too large to read is moved instead of copied)."""
         target.parent.mkdir(parents=True, exist_ok=True)
         if data is None:
+            assert path is not None
             shutil.move(str(path), target)
         else:
             target.write_bytes(data)

@@ -94,14 +94,37 @@ def password_protected(built, tmp: Path) -> bytes:
     return out.getvalue()
 
 
-def no_identity_sheet(built, tmp: Path) -> bytes:
+def without_identity_sheet(built, change_start: Callable[[object], None] | None = None) -> bytes:
+    """The issued workbook without its hidden identity sheet (lost by a copy-paste into a new
+    file), its Start here sheet changed by ``change_start``."""
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(_issued(built)))
     del wb[META_SHEET]
+    if change_start:
+        change_start(wb["Start here"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _set_info(label: str, value: str) -> Callable[[object], None]:
+    def change(ws) -> None:
+        for row in ws.iter_rows():
+            if row[0].value == label:
+                row[1].value = value
+
+    return change
+
+
+def no_identity_sheet(built, tmp: Path) -> bytes:
+    # No signed identity, and the pair code on Start here was deleted: nothing identifies it.
+    return without_identity_sheet(built, _set_info("Pair code", None))
+
+
+def no_identity_sheet_other_mentee(built, tmp: Path) -> bytes:
+    # The Start here sheet names a mentee the ledger does not have for this pair.
+    return without_identity_sheet(built, _set_info("Mentee", "Someone Else"))
 
 
 def tampered_identity(built, tmp: Path) -> bytes:
@@ -270,6 +293,7 @@ CASES: list[tuple[Callable[..., bytes], str]] = [
     (corrupt_compressed_stream, "FIL002"),
     (ods_cell_bomb, "FIL003"),
     (no_identity_sheet, "IDN001"),
+    (no_identity_sheet_other_mentee, "IDN007"),
     (tampered_identity, "IDN002"),
     (other_programme, "IDN003"),
     (unknown_pair, "IDN004"),
