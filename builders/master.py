@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from builders.xlsx import Book, strict, write_atomic
+from builders.coordinator import CoordinatorData, add_coordinator_sheets, coordinator_data
+from builders.xlsx import Book, strict, write_with_backup
+from toolkit.contract import load_contract
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorInputs, compute_indicators
 from toolkit.ledger import Ledger, SubmissionRecord, now_iso
@@ -94,11 +96,14 @@ def write_master(
         f"Programme {programme.programme.id}, cohort {programme.programme.cohort}. "
         f"Figures as of {as_of.isoformat()}; regenerated {now_iso(moment)} from the ledger."
     )
+    extra = coordinator_data(ledger, load_contract(framework))
     data = strict(
-        lambda: _render(title, subtitle, moment, pair_rows, submissions, findings, indicators),
+        lambda: _render(
+            title, subtitle, moment, pair_rows, submissions, findings, indicators, extra
+        ),
         "the master workbook",
     )
-    write_atomic(folder.master, data)
+    write_with_backup(folder.master, data)
     return MasterResult(
         folder.master, len(data), len(pairs), len(submissions), len(findings), indicators
     )
@@ -112,6 +117,7 @@ def _render(
     submissions: Sequence[SubmissionRecord],
     findings: list[dict[str, object]],
     indicators: pd.DataFrame,
+    extra: CoordinatorData,
 ) -> bytes:
     book = Book(moment, title=title)
     _table(
@@ -152,6 +158,7 @@ def _render(
         ],
         [22, 30, 7, 8, 9, 16, 7, 22, 20, 50, 50],
     )  # fmt: skip
+    add_coordinator_sheets(book, _table, title, subtitle, extra)
     return book.close()
 
 

@@ -75,6 +75,8 @@ class FileOutcome:
     """The .zip or .eml this file came in, '' when it was a file of its own."""
     read_by_sheet: dict[str, int] = field(default_factory=dict)
     """How many fields were read from each tool's sheet (by tool code)."""
+    applied_by_sheet: dict[str, int] = field(default_factory=dict)
+    """How many values of each tool's sheet were new or changed, and so applied."""
     conflicts: list[Conflict] = field(default_factory=list)
     recorded: bool = True
     """False for the inbox copy of a file an interrupted sync had already recorded."""
@@ -414,6 +416,7 @@ class _Ingest:
                 outcome.values_changed += 1
             else:
                 outcome.values_new += 1
+        outcome.applied_by_sheet = dict(sorted(Counter(k[0] for k in applied).items()))
         return applied
 
     def _stale(

@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Iterable
 
 from toolkit.ledger import Ledger
+from toolkit.programme import Programme
 
 PROGRAMME_SCOPE = "*"
 """The ledger key of the one programme-wide password."""
@@ -42,6 +43,14 @@ def password_for(ledger: Ledger, pair_id: str, scope: str, now: str) -> str:
     password = generate_password()
     ledger.set_workbook_password(key, password, now)
     return password
+
+
+def encrypt_for_pair(
+    ledger: Ledger, pair_id: str, programme: Programme, data: bytes, now: str
+) -> bytes:
+    """A pair workbook encrypted with its pair's (or the programme's) kept password."""
+    scope = programme.confidentiality.password_scope
+    return encrypt(data, password_for(ledger, pair_id, scope, now))
 
 
 def encrypt(data: bytes, password: str) -> bytes:

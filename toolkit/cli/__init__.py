@@ -101,15 +101,22 @@ def check(folder: Path) -> None:
     is_flag=True,
     help="Issue a new revision of every active pair's workbook, carrying everything merged so far.",
 )
+@click.option(
+    "--encrypt/--no-encrypt",
+    default=None,
+    help="Encrypt each pair workbook with its pair's own password, listed only on the "
+    "'Passwords (coordinator only)' sheet of master.xlsx (default: programme.yaml's "
+    "confidentiality.encrypt_workbooks).",
+)
 @handle_errors
-def build(folder: Path, refresh: bool) -> None:
+def build(folder: Path, refresh: bool, encrypt: bool | None) -> None:
     """Write one workbook per pair into DIR/outbox and regenerate master.xlsx.
 
     Pairs that already have a workbook are left alone unless --refresh is given.
     """  # fmt: skip
     from builders.programme import build_programme
 
-    result = build_programme(folder, refresh=refresh, progress=progress("built"))
+    result = build_programme(folder, refresh=refresh, encrypt=encrypt, progress=progress("built"))
     for f in result.findings:
         click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
     click.echo(
@@ -143,6 +150,7 @@ def sync(folder: Path, dry_run: bool) -> None:
     result = sync_programme(folder, dry_run=dry_run, progress=progress("read"))
     _render_sync(result)
     if not dry_run:
+        _write_receipts(folder, result)
         _regenerate_master(folder)
     sys.exit(result.exit_code)
 
@@ -219,6 +227,8 @@ def samples(folder: Path) -> None:
 
 
 def _render_sync(result: Any) -> None:
+    for note in result.notes:
+        click.secho(f"Note: {note.render()}", fg="yellow")
     prefix = "Dry run (nothing written): " if result.dry_run else ""
     click.echo(
         f"{prefix}{len(result.files)} file(s) in inbox/: {result.count('accepted')} accepted, "
@@ -231,6 +241,12 @@ def _render_sync(result: Any) -> None:
             click.echo(f"    {outcome.reason.render()}")
         elif outcome.status == "duplicate":
             click.echo(f"  Duplicate {outcome.name}: already received; nothing changed.")
+    if result.conflicts:
+        click.secho(
+            f"Conflicts ({len(result.conflicts)}): both copies changed these fields; the value "
+            "saved last is current, both are kept (master.xlsx, sheet 'Conflicts').",
+            fg="yellow",
+        )
     findings = result.findings
     quarantined = {id(o.reason) for o in result.files if o.reason}
     located = [f for f in findings if id(f) not in quarantined]
@@ -238,6 +254,17 @@ def _render_sync(result: Any) -> None:
         click.echo(f"Findings ({len(located)}):")
         for f in located:
             click.echo(f"  {f.render()}")
+
+
+def _write_receipts(folder: Path, result: Any) -> None:
+    from builders.receipt import write_receipts
+
+    written = write_receipts(folder, result)
+    if written:
+        click.echo(
+            f"Wrote {len(written)} receipt(s) in {folder / 'outbox' / 'receipts'}: "
+            "email each back to its sender."
+        )
 
 
 def _regenerate_master(folder: Path, quiet_errors: bool = True) -> None:
