@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -150,7 +149,7 @@ CASES: dict[str, Case] = {
             )
         },
         values={"P001": EXPECTED},
-    ),  # fmt: skip
+    ),
     "saved email with the workbook attached": Case(
         lambda c: {"Re my workbook.eml": _eml({"P002 classeur.xlsx": c.filled("P002")})},
         values={"P002": EXPECTED},
@@ -226,27 +225,27 @@ CASES: dict[str, Case] = {
         lambda c: {"bomb.zip": _zip({"P001.xlsx": b"\0" * 30_000_000})},
         status="quarantined",
         code="FIL008",
-    ),  # fmt: skip
+    ),
     "zip with too many entries": Case(
         lambda c: {"many.zip": _zip({f"{i}.xlsx": b"x" for i in range(150)})},
         status="quarantined",
         code="FIL008",
-    ),  # fmt: skip
+    ),
     "zip entry climbing out of its folder": Case(
         lambda c: {"evil.zip": _zip({"../../P001.xlsx": c.filled()})},
         status="quarantined",
         code="FIL008",
-    ),  # fmt: skip
+    ),
     "zip with no workbook": Case(
         lambda c: {"photos.zip": _zip({"a.jpg": b"\xff\xd8\xff", "b.txt": b"hello"})},
         status="quarantined",
         code="FIL009",
-    ),  # fmt: skip
+    ),
     "zips nested three deep": Case(
         lambda c: {"deep.zip": _zip({"1.zip": _zip({"2.zip": _zip({"P001.xlsx": c.filled()})})})},
         status="quarantined",
         code="FIL009",
-    ),  # fmt: skip
+    ),
     "email without a workbook": Case(
         lambda c: {"thanks.eml": _eml({})}, status="quarantined", code="FIL009"
     ),
@@ -254,7 +253,7 @@ CASES: dict[str, Case] = {
         lambda c: {"locked.xlsx": encrypt(c.filled(), "guess-me")},
         status="quarantined",
         code="FIL004",
-    ),  # fmt: skip
+    ),
 }
 
 
