@@ -367,6 +367,9 @@ class _Ingest:
                 reversed([issued, *earlier]), key=lambda base: _distance(base, snapshot.values)
             )
             bases = (last, closest)
+            if closest is not last and _distance(closest, snapshot.values) == 0:
+                # Exactly an earlier state of this copy: an old attachment sent again.
+                outcome.findings.append(finding("FIL011", file=outcome.name))
         else:
             # A copy's first return can only bring values this workbook has never held (as
             # issued, or in any copy so far): it cannot know what other copies changed.

@@ -264,6 +264,6 @@ def test_new_sync_codes_are_translated(lang: str) -> None:
     from toolkit.messages import translations
 
     table = translations()
-    for code in ("FIL008", "FIL009", "FIL010", "IDN006", "IDN007", "VAL015", "VAL016",
+    for code in ("FIL008", "FIL009", "FIL010", "FIL011", "IDN006", "IDN007", "VAL015", "VAL016",
                  "VAL017", "SYN001", "SYN002", "SYN003"):  # fmt: skip
         assert table[code][lang]["text"] and table[code][lang]["todo"], (code, lang)

@@ -288,6 +288,13 @@ CATALOGUE: dict[str, MessageSpec] = {
         "{value!r} inside this archive or email was not read ({detail})",
         "If it is a pair workbook, please ask the sender to attach it directly.",
     ),
+    "FIL011": MessageSpec(
+        Severity.INFO,
+        "This file is an older copy: it holds exactly what an earlier return of the same copy "
+        "held, so nothing in it was applied and no newer value was changed",
+        "Nothing to do; if the sender meant to send something new, please ask for their "
+        "latest copy.",
+    ),
     "IDN006": MessageSpec(
         Severity.WARNING,
         "The hidden identity sheet is missing; the file was identified as pair {value!r}, "

@@ -204,6 +204,7 @@ def demo(folder: Path, seed: int) -> None:
         f"  {folder / 'outbox'}      the pair workbooks as issued (open one in a spreadsheet)\n"
         f"  {folder / 'archive'}     every accepted return, byte for byte\n"
         f"  {folder / 'quarantine'}  the damaged return and its .reason.txt\n"
+        f"  {folder / 'outbox' / 'receipts'}  a receipt for every file, to email back\n"
         f"  {folder / 'master.xlsx'}  Indicators, Pairs, Submissions, Data quality\n"
         f"Try: mentorkit sync {folder}   (nothing new: the ledger does not change)"
     )  # fmt: skip
