@@ -52,12 +52,16 @@ class ReadResult:
 
 
 def read_workbook(
-    path: Path, *, display_name: str = "", reader: IsolatedReader | None = None
+    path: Path,
+    *,
+    display_name: str = "",
+    reader: IsolatedReader | None = None,
+    extents: bool = True,
 ) -> ReadResult:
     """Read every sheet of a returned workbook (xlsx, xlsm, xls, ods) after the safety checks,
     in ``reader``'s limited child process (a new one when none is given)."""
     name = display_name or path.name
-    inspection = inspect_workbook(path, display_name=name)
+    inspection = inspect_workbook(path, display_name=name, extents=extents)
     if not inspection.safe:
         return ReadResult([], inspection.findings)
     if inspection.kind in (FileKind.ZIP, FileKind.OTHER):

@@ -35,16 +35,16 @@ from pathlib import Path
 
 from sync.containers import container_kind, expand
 from sync.discover import discover
-from sync.identify import identify, identify_from_start
+from sync.examine import ExamineContext, Examined, examine
 from sync.lock import SyncLock
-from sync.parse import Snapshot, parse_workbook
-from sync.reader import file_saved_at, read_workbook
+from sync.parse import Snapshot
+from sync.pool import Prefetch
+from sync.reader import file_saved_at
 from sync.values import ChoiceIndex
-from toolkit.contract import Contract, LayoutKind, load_contract, rows_for
-from toolkit.encryption import candidate_passwords, decrypt, is_encrypted
+from toolkit.contract import load_contract
 from toolkit.filesafety import MAX_FILE_BYTES, IsolatedReader
-from toolkit.framework import Framework, load_framework
-from toolkit.ledger import Conflict, Ledger, PairRecord, SubmissionRecord, ValueKey, now_iso
+from toolkit.framework import load_framework
+from toolkit.ledger import Conflict, Ledger, SubmissionRecord, ValueKey, now_iso
 from toolkit.messages import Finding, Severity, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
 
@@ -149,18 +149,34 @@ def sync_programme(
             IsolatedReader() as reader,
             tempfile.TemporaryDirectory(prefix="mentorkit-sync-") as tmp,
         ):
-            ingest = _Ingest(folder, ledger, programme, framework, contract, stamp, dry_run, reader)
-            ingest.tmp = Path(tmp)
+            if not dry_run:
+                _fast_commits(ledger)
+            context = ExamineContext(
+                ledger, programme, framework, contract, ChoiceIndex(contract), Path(tmp)
+            )
+            ingest = _Ingest(folder, ledger, programme, context, stamp, dry_run, reader)
             ingest.resuming = lock.note is not None
+            # Workers examine every file ahead of the merge, except known duplicates.
+            known = ledger.accepted_sha256s()
+            jobs = [
+                None if _known(p, known) else (p, _display_name(folder.inbox, p), s)
+                for s, p in files
+            ]
             # A dry run does all the real work in the ledger, then undoes it.
-            with ledger.rolled_back() if dry_run else contextlib.nullcontext():
-                for i, (saved_at, path) in enumerate(files, start=1):
-                    try:
-                        result.files.extend(ingest.one(path, saved_at))
-                    except FileNotFoundError:
-                        continue  # removed from the inbox while the sync ran
-                    if progress:
-                        progress(i, len(files), path.name)
+            try:
+                with (
+                    ledger.rolled_back() if dry_run else contextlib.nullcontext(),
+                    Prefetch(jobs, context) as prefetch,
+                ):
+                    for i, (saved_at, path) in enumerate(files, start=1):
+                        try:
+                            result.files.extend(ingest.one(path, saved_at, prefetch.get(i - 1)))
+                        except FileNotFoundError:
+                            continue  # removed from the inbox while the sync ran
+                        if progress:
+                            progress(i, len(files), path.name)
+            finally:
+                ingest.leave_inbox()
     return result
 
 
@@ -170,8 +186,7 @@ class _Ingest:
         folder: ProgrammeFolder,
         ledger: Ledger,
         programme: Programme,
-        framework: Framework,
-        contract: Contract,
+        context: ExamineContext,
         stamp: str,
         dry_run: bool,
         reader: IsolatedReader,
@@ -179,31 +194,40 @@ class _Ingest:
         self.reader = reader
         self.folder = folder
         self.ledger = ledger
-        self.record = ledger.programme()
         self.programme = programme
-        self.framework = framework
-        self.contract = contract
+        self.context = context
+        self.contract = context.contract
         self.stamp = stamp
         self.dry_run = dry_run
-        self.choices = ChoiceIndex(contract)
-        self.tmp = Path(tempfile.gettempdir())
-        self._passwords: dict[str, str] | None = None
+        self.tmp = context.scratch
         self.resuming = False
         """True after an interrupted sync (its stale lock was taken over)."""
-        self._people = ledger.people()
+        self._done: list[Path] = []
 
-    def one(self, path: Path, saved_at: str | None) -> list[FileOutcome]:
-        """Take in one file of the inbox: a workbook, or a .zip or .eml holding workbooks."""
-        # A name that is not valid UTF-8 (possible on Linux) is stored with replacement marks.
-        raw_name = path.relative_to(self.folder.inbox).as_posix()
-        name = raw_name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    def one(
+        self, path: Path, saved_at: str | None, prepared: Examined | None = None
+    ) -> list[FileOutcome]:
+        """Take in one file of the inbox: a workbook, or a .zip or .eml holding workbooks;
+        ``prepared`` is what a worker process found examining it, if it did."""
+        name = _display_name(self.folder.inbox, path)
         size = path.stat().st_size
         data = path.read_bytes() if size <= MAX_FILE_BYTES else None
         if data is not None and container_kind(data, name):
             return self._container(path, name, data)
-        outcome = self._blob(name, data, size, path, saved_at)
-        self._leave_inbox(path)
+        outcome = self._blob(name, data, size, path, saved_at, prepared)
+        self._done.append(path)
         return [outcome]
+
+    def leave_inbox(self) -> None:
+        """Remove every processed file from the inbox, once all are recorded and on disk:
+        after a crash before this, the next sync resumes them (see ``resuming``)."""
+        if self.dry_run:
+            return
+        self.ledger.checkpoint()
+        for path in self._done:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self._done = []
 
     def _container(self, path: Path, name: str, data: bytes) -> list[FileOutcome]:
         """Every workbook of a .zip or .eml, each taken in as a return of its own (named
@@ -215,7 +239,7 @@ class _Ingest:
             outcome.saved_at = self.stamp
             outcome.findings = [expansion.problem, *expansion.notes]
             outcome = self._finish(None, outcome, data, {}, None)
-            self._leave_inbox(path)
+            self._done.append(path)
             return [outcome]
         outcomes = []
         dated = [(file_saved_at(tmp), tmp, inner) for inner in expansion.workbooks
@@ -231,7 +255,7 @@ class _Ingest:
             target = self.folder.archive / "containers" / f"{sha[:12]}_{_safe_name(name)}"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        self._leave_inbox(path)
+        self._done.append(path)
         return outcomes
 
     def _scratch(self, data: bytes) -> Path:
@@ -240,15 +264,10 @@ class _Ingest:
         tmp.write_bytes(data)
         return tmp
 
-    def _leave_inbox(self, path: Path) -> None:
-        """Only once everything is recorded; if this fails, the next sync resumes the file."""
-        if not self.dry_run:
-            with contextlib.suppress(OSError):
-                path.unlink()
-
     def _blob(
-        self, name: str, data: bytes | None, size: int, path: Path, saved_at: str | None
-    ) -> FileOutcome:
+        self, name: str, data: bytes | None, size: int, path: Path, saved_at: str | None,
+        prepared: Examined | None = None,
+    ) -> FileOutcome:  # fmt: skip
         outcome = FileOutcome(name=name, status=ACCEPTED, sha256=_sha256(path, data))
         outcome.saved_at = self.stamp
         resumed = self.ledger.resumed_submission(outcome.sha256, name) if self.resuming else None
@@ -264,7 +283,7 @@ class _Ingest:
             if data is None:  # too large to read: refused before any reader sees it
                 detail = f"{size:,} bytes, the limit is {MAX_FILE_BYTES:,}"
                 raise _Refused(finding("FIL003", file=name, detail=detail))
-            snapshot = self._examine(path, data, outcome, saved_at)
+            snapshot = self._examine(path, data, outcome, saved_at, prepared)
             applied = self._merge(outcome, snapshot) if snapshot is not None else {}
         except _Refused as refused:
             outcome.status = QUARANTINED
@@ -278,9 +297,11 @@ class _Ingest:
         return self._finish(path, outcome, data, applied, snapshot)
 
     def _examine(
-        self, path: Path, data: bytes, outcome: FileOutcome, saved_at: str | None
-    ) -> Snapshot | None:
-        """Identify and parse a file; None (with findings) when it is not accepted."""
+        self, path: Path, data: bytes, outcome: FileOutcome, saved_at: str | None,
+        prepared: Examined | None = None,
+    ) -> Snapshot | None:  # fmt: skip
+        """Identify and parse a file (or take what a worker found); None (with findings) when
+        it is not accepted."""
         name = outcome.name
         earlier = self.ledger.submission_by_sha(outcome.sha256)
         if earlier is not None:
@@ -288,67 +309,19 @@ class _Ingest:
             outcome.pair_id, outcome.revision = earlier.pair_id, earlier.revision
             outcome.findings.append(finding("FIL005", file=name, value=earlier.file_name))
             return None
-        if is_encrypted(data):
-            opened = decrypt(data, candidate_passwords(name, self._all_passwords()))
-            if opened is None:
-                raise _Refused(finding("FIL004", file=name))
-            path = self._scratch(opened[0])
-            saved_at = saved_at or file_saved_at(path)
-        read = read_workbook(path, display_name=name, reader=self.reader)
-        if not read.ok:
+        found = prepared or examine(path, data, name, saved_at, self.context, self.reader)
+        if found.identity is None or found.snapshot is None:
             outcome.status = QUARANTINED
-            outcome.findings.extend(read.findings)
+            outcome.findings.extend(found.findings)
             return None
-        found = identify(read.sheets, self.ledger, self.record, name)
-        if found.identity is None and found.problem is not None and found.problem.code == "IDN001":
-            found = identify_from_start(
-                read.sheets, self.ledger, self.record, name, self.contract,
-                self.programme.programme.name,
-            )  # fmt: skip
-        if found.identity is None:
-            assert found.problem is not None
-            outcome.status = QUARANTINED
-            outcome.findings.append(found.problem)
-            return None
-        ident = found.identity
-        pair = self.ledger.pair(ident.pair_id)
-        assert pair is not None
-        outcome.pair_id, outcome.revision = ident.pair_id, ident.revision
-        outcome.language = pair.language
+        outcome.pair_id, outcome.revision = found.identity.pair_id, found.identity.revision
+        outcome.language = found.language
         # A file cannot have been saved after it arrived: a clock running ahead must not win.
-        outcome.saved_at = min(saved_at or self.stamp, self.stamp)
-        country = self._people.get(pair.mentee_id, {}).get("country", "")
-        snapshot = parse_workbook(
-            read.sheets, self.contract, ident.language, name,
-            self._row_keys(pair, ident.language), self.choices,
-            date_order=self.programme.date_order(country), country=country,
-        )  # fmt: skip
-        if found.note is not None:
-            # Without the signature, only a workbook laid out exactly as issued is trusted.
-            lost = [f for f in snapshot.findings if f.code in ("VAL007", "VAL008", "VAL016")]
-            if lost:
-                detail = "its sheets or headers differ from the workbook as issued"
-                raise _Refused(finding("IDN007", file=name, detail=detail))
-            outcome.findings.append(found.note)
-        outcome.findings.extend(snapshot.findings)
-        outcome.read_by_sheet = dict(sorted(Counter(k[0] for k in snapshot.values).items()))
-        return snapshot
-
-    def _all_passwords(self) -> dict[str, str]:
-        if self._passwords is None:
-            self._passwords = self.ledger.workbook_passwords()
-        return self._passwords
-
-    def _row_keys(self, pair: PairRecord, lang: str) -> dict[str, set[str]]:
-        months = self.programme.cycle.months
-        return {
-            tool.code: {
-                r.key
-                for r in rows_for(tool, self.framework, level=pair.level, months=months, lang=lang)
-            }
-            for tool in self.contract.tools
-            if tool.kind is not LayoutKind.FORM
-        }
+        outcome.saved_at = min(found.saved_at or self.stamp, self.stamp)
+        outcome.findings.extend(found.findings)
+        outcome.findings.extend(found.snapshot.findings)
+        outcome.read_by_sheet = found.read_by_sheet
+        return found.snapshot
 
     def _merge(self, outcome: FileOutcome, snapshot: Snapshot) -> dict[ValueKey, str]:
         """Three-way merge: apply what the sender changed since their copy was last seen."""
@@ -505,6 +478,30 @@ class _Ingest:
         if outcome.status == DUPLICATE:
             return self.folder.archive / "duplicates" / stored
         return self.folder.archive / stored
+
+
+def _display_name(inbox: Path, path: Path) -> str:
+    """A file's name relative to the inbox; a name that is not valid UTF-8 (possible on
+    Linux) is shown with replacement marks."""
+    raw = path.relative_to(inbox).as_posix()
+    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _known(path: Path, shas: set[str]) -> bool:
+    """Whether a file (of a readable size) has exactly the bytes of an accepted one."""
+    try:
+        small = path.stat().st_size <= MAX_FILE_BYTES
+        return small and hashlib.sha256(path.read_bytes()).hexdigest() in shas
+    except OSError:
+        return False
+
+
+def _fast_commits(ledger: Ledger) -> None:
+    """Write-ahead logging without a disk flush at every commit: each file's transaction
+    stays atomic and survives a killed process; :meth:`_Ingest.leave_inbox` flushes (a
+    checkpoint) before any file leaves the inbox, so a power cut cannot lose a file either."""
+    ledger.conn.execute("PRAGMA journal_mode = WAL")
+    ledger.conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def _distance(base: dict[ValueKey, str], values: dict[ValueKey, str]) -> int:

@@ -17,7 +17,8 @@ from builders.pair import PairContext, render_pair_workbook
 from builders.programme import build_programme, create_programme
 from sync.run import sync_programme
 from tests.conftest import NOW, PAIRS, PEOPLE, START
-from toolkit.contract import META_SHEET
+from toolkit.cli.fill import PairWorkbookFiller
+from toolkit.contract import META_SHEET, load_contract
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger
 
@@ -366,3 +367,31 @@ def test_dry_run_predicts_the_real_run_and_writes_nothing(programme: Path, built
     summary = [sorted((o.name, o.status) for o in r.files) for r in (dry, real)]
     assert summary[0] == summary[1]
     assert [s for _, s in summary[0]].count("duplicate") == 1
+
+
+def test_hostile_files_among_many_get_the_same_reasons_with_worker_processes(
+    programme: Path, built, tmp_path: Path
+) -> None:
+    """With enough files the sync examines them in worker processes; a file that kills a
+    worker (or that only the full checks refuse) is examined again with every check."""
+    import sync.pool
+
+    hostile = {
+        "bomb.ods": (ods_cell_bomb(built, tmp_path), "FIL003"),
+        "far.xlsx": (far_cell_with_spaces(built, tmp_path), "FIL006"),
+        "far2.xlsx": (far_corner_cell(built, tmp_path), "FIL006"),
+    }
+    for name, (data, _) in hostile.items():
+        (programme / "inbox" / name).write_bytes(data)
+    for i in range(sync.pool.MIN_FILES):
+        w = built.workbooks[i % 3]
+        f = PairWorkbookFiller(w.path, load_contract(), w.language)
+        f.set("start", "returned_by", "mentor")
+        f.type_raw("agreement", "goal_1", f"Goal {i}")
+        f.save(programme / "inbox" / f"good {i}.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    reasons = {o.name: o.reason.code for o in result.files if o.status == "quarantined"}
+    assert reasons == {name: code for name, (_, code) in hostile.items()}
+    assert result.count("accepted") == sync.pool.MIN_FILES

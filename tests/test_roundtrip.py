@@ -418,12 +418,12 @@ def test_a_copy_saved_before_a_value_it_never_changed_does_not_overwrite_it(
 def test_an_unexpected_reader_failure_quarantines_the_file(
     programme: Path, fill, monkeypatch
 ) -> None:
-    import sync.run
+    import sync.examine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a reader bug")
 
-    monkeypatch.setattr(sync.run, "parse_workbook", broken)
+    monkeypatch.setattr(sync.examine, "parse_workbook", broken)
     f = fill("P001")
     f.save(programme / "inbox" / "x.xlsx")
     data = (programme / "inbox" / "x.xlsx").read_bytes()
@@ -524,14 +524,14 @@ def test_files_of_one_sync_are_taken_oldest_save_first(programme: Path, fill, le
 
 
 def test_a_quarantined_file_sent_again_is_read_again(programme: Path, fill, monkeypatch):
-    import sync.run
+    import sync.examine
 
     f = fill("P001")
     f.set("sessions", "minutes", 90, "1")
     f.save(programme / "inbox" / "x.xlsx")
     data = (programme / "inbox" / "x.xlsx").read_bytes()
     with monkeypatch.context() as patch:
-        patch.setattr(sync.run, "parse_workbook", lambda *a, **k: 1 / 0)
+        patch.setattr(sync.examine, "parse_workbook", lambda *a, **k: 1 / 0)
         [first] = sync_programme(programme, now=RETURNED).files
     (programme / "inbox" / "x again.xlsx").write_bytes(data)
     [second] = sync_programme(programme, now=RETURNED).files

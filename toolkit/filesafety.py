@@ -76,8 +76,12 @@ def sniff(head: bytes) -> FileKind:
     return FileKind.OTHER
 
 
-def inspect_workbook(path: Path, *, display_name: str = "") -> Inspection:
-    """Check a file before any spreadsheet reader opens it."""
+def inspect_workbook(path: Path, *, display_name: str = "", extents: bool = True) -> Inspection:
+    """Check a file before any spreadsheet reader opens it.
+
+    ``extents=False`` leaves out the scan of every sheet's cell references (the costliest
+    check), for a caller that reads in a process whose loss costs nothing but a retry with
+    the full checks (``sync.pool``)."""
     name = display_name or path.name
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -92,13 +96,13 @@ def inspect_workbook(path: Path, *, display_name: str = "") -> Inspection:
         return Inspection(kind, [])
     try:
         with zipfile.ZipFile(path) as zf:
-            return _inspect_zip(zf, name)
+            return _inspect_zip(zf, name, extents)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
             NotImplementedError) as exc:  # fmt: skip
         return Inspection(FileKind.ZIP, [finding("FIL002", file=name, detail=str(exc))])
 
 
-def _inspect_zip(zf: zipfile.ZipFile, name: str) -> Inspection:
+def _inspect_zip(zf: zipfile.ZipFile, name: str, extents: bool = True) -> Inspection:
     infos = zf.infolist()
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
@@ -114,7 +118,7 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str) -> Inspection:
         return Inspection(kind, [finding("FIL003", file=name, detail=detail)])
     if kind is FileKind.ODS and b"encryption-data" in _member(zf, "META-INF/manifest.xml"):
         return Inspection(kind, [finding("FIL004", file=name)])
-    if kind is FileKind.XLSX:
+    if kind is FileKind.XLSX and extents:
         problem = _check_xlsx_extents(zf, name)
         if problem:
             return Inspection(kind, [problem])

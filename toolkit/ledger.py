@@ -590,6 +590,16 @@ class Ledger:
         ).fetchone()
         return SubmissionRecord(*row) if row else None
 
+    def accepted_sha256s(self) -> set[str]:
+        """The SHA-256 of every accepted file: a file among them is a duplicate."""
+        rows = self.conn.execute("SELECT sha256 FROM submissions WHERE status = 'accepted'")
+        return {sha for (sha,) in rows}
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the ledger file and flush it to disk (a no-op for a
+        ledger not in WAL mode beyond the flush SQLite already did)."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # --- passwords of encrypted workbooks (issue 5) -----------------------------------------
 
     def workbook_password(self, pair_id: str) -> str | None:
