@@ -24,6 +24,7 @@ from toolkit.contract import (
     Column,
     Contract,
     FieldSpec,
+    InfoItem,
     LayoutKind,
     ToolSpec,
     table_columns,
@@ -130,7 +131,7 @@ def _looks_like(sheet: Sheet, tool: ToolSpec) -> bool:
     return any(r in key_rows for r, text in cells if text in fields)
 
 
-def _labels(item: Column | FieldSpec) -> set[str]:
+def _labels(item: Column | FieldSpec | InfoItem) -> set[str]:
     return {normalise(item.label[lang]) for lang in LANGUAGES if lang in item.label}
 
 

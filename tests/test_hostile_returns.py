@@ -395,3 +395,15 @@ def test_hostile_files_among_many_get_the_same_reasons_with_worker_processes(
     reasons = {o.name: o.reason.code for o in result.files if o.status == "quarantined"}
     assert reasons == {name: code for name, (_, code) in hostile.items()}
     assert result.count("accepted") == sync.pool.MIN_FILES
+
+
+def test_openpyxl_reads_through_defusedxml(built, tmp_path: Path) -> None:
+    """The only openpyxl reads (the demo's filler, the tests) refuse entity declarations."""
+    import openpyxl
+    from defusedxml import EntitiesForbidden
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    with pytest.raises(ValueError, match="invalid XML") as raised:
+        openpyxl.load_workbook(io.BytesIO(billion_laughs(built, tmp_path)))
+    assert isinstance(raised.value.__cause__ or raised.value.__context__, EntitiesForbidden)

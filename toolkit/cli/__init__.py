@@ -142,8 +142,11 @@ def build(folder: Path, refresh: bool, encrypt: bool | None) -> None:
 def sync(folder: Path, dry_run: bool) -> None:
     """Take every returned file in DIR/inbox into the ledger and regenerate master.xlsx.
 
-    Accepted files move to archive/, rejected ones to quarantine/ with a reason file.
-    Exit code 0: all accepted; 1: some quarantined or with findings; 2: usage error.
+    Workbooks (.xlsx, .xlsm, .xls, .ods, encrypted ones this programme issued) and .zip or
+    .eml files holding them are read. Accepted files move to archive/, rejected ones to
+    quarantine/ with a reason file; a receipt for each is written to outbox/receipts/.
+    Exit code 0: all accepted; 1: some quarantined or with findings; 2: usage error, or
+    another sync is running.
     """  # fmt: skip
     from sync.run import sync_programme
 
