@@ -1,12 +1,15 @@
 """``mentorkit sync``: take every file in ``inbox/`` into the ledger.
 
-For each file: recognise exact duplicates by SHA-256, read it safely, identify it by its signed
-metadata, parse it by the contract, and merge it three-way. The original is copied, byte for
-byte, to ``archive/`` (accepted or duplicate) or to ``quarantine/`` with a reason file beside
-it; then one transaction records the file, its snapshot, the values it changed and its
-findings; only then is the inbox copy removed. A crash at any point leaves either nothing
-recorded (the file is simply read again) or everything recorded (the file is then recognised
-as a duplicate). Nothing is ever deleted.
+One sync runs at a time (:mod:`sync.lock`). For each file: recognise exact duplicates by
+SHA-256; open a .zip or .eml and take each workbook inside as a file of its own
+(:mod:`sync.containers`); decrypt, check, read, identify and parse it (:mod:`sync.examine`,
+ahead of time in worker processes when there are many, :mod:`sync.pool`); and merge it
+three-way. The original is copied, byte for byte, to ``archive/`` (accepted or duplicate) or to
+``quarantine/`` with a reason file beside it; then one transaction records the file, its
+snapshot, the values it changed, its conflicts and its findings. Files leave the inbox only
+when every file is recorded and the ledger is flushed to disk: a sync killed at any point and
+run again takes over its stale lock and recognises the files already recorded, so the ledger
+ends as if nothing had happened. Nothing is ever deleted.
 
 The merge. A pair workbook travels as *copies*: the mentor's and the mentee's copy of each
 issued revision, told apart by the Start here field "Who is sending this copy?". A returned
@@ -14,10 +17,12 @@ file is compared with the previous return of the same copy: only the fields its 
 since then are applied, so untouched or stale fields never erase newer data, and a cleared cell
 or a return to an earlier value is a change like any other. A copy's first return, or a copy
 whose sender left the question unanswered, can only bring values the workbook has never held
-(as issued or in any copy so far). A change is not applied over a value that came from a file
-saved later (by the files' own saved-at times), and a cell emptied in one copy does not clear
-what the other copy filled: both become findings instead, so nothing typed is lost. Files are
-taken in by saved-at time, oldest first.
+(as issued or in any copy so far). When both copies changed one field to different values,
+that is a *conflict*: both values are kept, the one from the file saved last is current, and
+the conflict is recorded for the coordinator (SYN003). Otherwise a change is not applied over a
+value that came from a file saved later (by the files' own saved-at times), and a cell emptied
+in one copy does not clear what the other copy filled: both become findings instead, so
+nothing typed is lost. Files are taken in by saved-at time, oldest first.
 """
 
 from __future__ import annotations
@@ -307,6 +312,8 @@ class _Ingest:
         if earlier is not None:
             outcome.status = DUPLICATE
             outcome.pair_id, outcome.revision = earlier.pair_id, earlier.revision
+            pair = self.ledger.pair(earlier.pair_id) if earlier.pair_id else None
+            outcome.language = pair.language if pair else ""
             outcome.findings.append(finding("FIL005", file=name, value=earlier.file_name))
             return None
         found = prepared or examine(path, data, name, saved_at, self.context, self.reader)
