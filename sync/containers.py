@@ -52,6 +52,8 @@ class Expansion:
     workbooks: list[Inner] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)
     problem: Finding | None = None
+    top: str = ""
+    """The container's own name, which every note names as its file."""
 
 
 def container_kind(data: bytes, name: str = "") -> str | None:
@@ -75,7 +77,7 @@ def container_kind(data: bytes, name: str = "") -> str | None:
 
 def expand(data: bytes, name: str) -> Expansion:
     """The workbooks inside a container (see :func:`container_kind`)."""
-    out = Expansion()
+    out = Expansion(top=name)
     budget = _Budget()
     try:
         _expand(data, name, 1, out, budget)
@@ -127,14 +129,10 @@ def _take(data: bytes, name: str, depth: int, out: Expansion, budget: _Budget) -
     if kind is not None:
         if depth >= MAX_DEPTH:
             detail = "an archive inside an archive is not opened"
-            out.notes.append(
-                finding("FIL010", file=name.split("/", 1)[0], value=name, detail=detail)
-            )
+            out.notes.append(finding("FIL010", file=out.top, value=name, detail=detail))
             return
         _expand(data, name, depth + 1, out, budget)
-    elif lowered.endswith(WORKBOOK_EXTENSIONS) or data.startswith(
-        (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-    ):
+    elif lowered.endswith(WORKBOOK_EXTENSIONS) or _looks_like_workbook(data, lowered):
         out.workbooks.append(Inner(name, data))
     # Anything else (a signature image, a PDF, the mail's own text) is not a return: skipped.
 
@@ -160,15 +158,15 @@ def _zip(data: bytes, name: str, depth: int, out: Expansion, budget: _Budget) ->
                 where, f"{entry!r} is compressed {info.file_size // info.compress_size} times"
             )
         if info.flag_bits & 0x1:
-            out.notes.append(finding("FIL010", file=name, value=where,
-                                     detail="it is protected with a password"))  # fmt: skip
+            detail = "it is protected with a password"
+            out.notes.append(finding("FIL010", file=out.top, value=where, detail=detail))
             continue
         try:
             with zf.open(info) as fh:
                 content = fh.read(MAX_FILE_BYTES + 1)
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError,
                 RuntimeError) as exc:  # fmt: skip
-            out.notes.append(finding("FIL010", file=name, value=where, detail=f"damaged: {exc}"))
+            out.notes.append(finding("FIL010", file=out.top, value=where, detail=f"damaged: {exc}"))
             continue
         if len(content) > MAX_FILE_BYTES:  # the directory lied about the size
             raise _Refuse(where, f"{entry!r} unpacks to more than {MAX_FILE_BYTES:,} bytes")
@@ -196,10 +194,25 @@ def _eml(data: bytes, name: str, depth: int, out: Expansion, budget: _Budget) ->
         try:
             payload = part.get_payload(decode=True) or b""
         except Exception as exc:  # a malformed transfer encoding
-            out.notes.append(finding("FIL010", file=name, value=where, detail=f"damaged: {exc}"))
+            out.notes.append(finding("FIL010", file=out.top, value=where, detail=f"damaged: {exc}"))
             continue
         budget.take(where, len(payload))
         _take(payload, where, depth, out, budget)
+
+
+def _looks_like_workbook(data: bytes, lowered_name: str) -> bool:
+    """A workbook under another name (``ATT00001.bin``), not a Word or PowerPoint file."""
+    if data.startswith(_OLE2):
+        return not lowered_name.endswith((".doc", ".ppt", ".msg", ".pub", ".vsd"))
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        return False
+    return "xl/workbook.xml" in names or b"spreadsheet" in mimetype
 
 
 def _climbs_out(entry: str) -> bool:

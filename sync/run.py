@@ -249,12 +249,13 @@ class _Ingest:
         outcomes = []
         dated = [(file_saved_at(tmp), tmp, inner) for inner in expansion.workbooks
                  for tmp in [self._scratch(inner.data)]]  # fmt: skip
+        notes = expansion.notes  # recorded with the first workbook taken from the container
         for saved_at, tmp, inner in sorted(dated, key=lambda d: (d[0] or "~", d[2].name)):
-            outcome = self._blob(inner.name, inner.data, len(inner.data), tmp, saved_at)
-            outcome.container = name
+            outcome = self._blob(
+                inner.name, inner.data, len(inner.data), tmp, saved_at, container=name, notes=notes
+            )
+            notes = []
             outcomes.append(outcome)
-        if outcomes and expansion.notes:
-            outcomes[0].findings.extend(expansion.notes)
         if not self.dry_run:
             sha = _sha256(path, data)
             target = self.folder.archive / "containers" / f"{sha[:12]}_{_safe_name(name)}"
@@ -271,9 +272,10 @@ class _Ingest:
 
     def _blob(
         self, name: str, data: bytes | None, size: int, path: Path, saved_at: str | None,
-        prepared: Examined | None = None,
+        prepared: Examined | None = None, container: str = "", notes: list[Finding] | None = None,
     ) -> FileOutcome:  # fmt: skip
         outcome = FileOutcome(name=name, status=ACCEPTED, sha256=_sha256(path, data))
+        outcome.container = container
         outcome.saved_at = self.stamp
         resumed = self.ledger.resumed_submission(outcome.sha256, name) if self.resuming else None
         if resumed is not None and (self.folder.root / resumed.stored_as).is_file():
@@ -299,6 +301,7 @@ class _Ingest:
             detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             outcome.findings = [finding("FIL007", file=name, detail=detail)]
             snapshot, applied = None, {}
+        outcome.findings.extend(notes or [])
         return self._finish(path, outcome, data, applied, snapshot)
 
     def _examine(

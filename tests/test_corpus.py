@@ -162,6 +162,19 @@ CASES: dict[str, Case] = {
         lambda c: {"mail.eml": _eml({"logo.png": b"\x89PNG....", "P001.xlsx": c.filled()})},
         values={"P001": EXPECTED},
     ),
+    "email with a letter and the workbook under an odd name": Case(
+        lambda c: {
+            "mail.eml": _eml(
+                {
+                    "letter.docx": _zip(
+                        {"[Content_Types].xml": b"<Types/>", "word/d.xml": b"<d/>"}
+                    ),
+                    "ATT00001.bin": c.filled(),
+                }
+            )
+        },
+        values={"P001": EXPECTED},
+    ),
     "hidden identity sheet lost in a copy": Case(
         lambda c: {"copy.xlsx": c.filled(change=_without_meta)},
         code="IDN006",
@@ -301,6 +314,8 @@ def test_a_container_is_named_in_every_finding_and_kept_as_it_came(programme: Pa
     ]
     kept = list((programme / "archive" / "containers").iterdir())
     assert [p.read_bytes() for p in kept] == [data]
+    with Ledger(programme / "mentorkit.db") as ledger:
+        assert sorted(f["code"] for f in ledger.findings()) == ["FIL010", "VAL003"]
 
 
 def test_the_date_order_of_the_pair_s_country_can_be_set(programme: Path, fill, ledger_values):
