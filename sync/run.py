@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
 import tempfile
@@ -217,7 +218,8 @@ class _Ingest:
         name = _display_name(self.folder.inbox, path)
         size = path.stat().st_size
         data = path.read_bytes() if size <= MAX_FILE_BYTES else None
-        if data is not None and container_kind(data, name):
+        # A worker examined it only if it is not a container: no need to look again.
+        if prepared is None and data is not None and container_kind(data, name):
             return self._container(path, name, data)
         outcome = self._blob(name, data, size, path, saved_at, prepared)
         self._done.append(path)
@@ -456,7 +458,9 @@ class _Ingest:
         with self.ledger.transaction():
             submission_id = self.ledger.add_submission(record)
             if snapshot is not None and outcome.pair_id:
-                self.ledger.add_snapshot(submission_id, snapshot.values)
+                # Empty fields are left out: for the merge, empty and absent are the same.
+                held = {key: value for key, value in snapshot.values.items() if value}
+                self.ledger.add_snapshot(submission_id, held)
                 self.ledger.add_values(submission_id, outcome.pair_id, applied)
                 self.ledger.add_conflicts(submission_id, outcome.conflicts)
             self.ledger.add_findings(submission_id, outcome.findings)
@@ -472,7 +476,7 @@ class _Ingest:
         if data is None:
             assert path is not None
             shutil.move(str(path), target)
-        else:
+        elif not _linked(path, target):
             target.write_bytes(data)
         if outcome.status == QUARANTINED:
             lines = [f"{outcome.name} was not accepted.", ""]
@@ -512,6 +516,18 @@ def _fast_commits(ledger: Ledger) -> None:
     checkpoint) before any file leaves the inbox, so a power cut cannot lose a file either."""
     ledger.conn.execute("PRAGMA journal_mode = WAL")
     ledger.conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _linked(path: Path | None, target: Path) -> bool:
+    """Keep ``path`` also as ``target`` by a hard link (the same bytes, written at once) where
+    the file system allows it; False when it does not, or ``target`` already exists."""
+    if path is None:
+        return False
+    try:
+        os.link(path, target)
+    except OSError:
+        return False
+    return True
 
 
 def _distance(base: dict[ValueKey, str], values: dict[ValueKey, str]) -> int:
