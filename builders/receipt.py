@@ -106,7 +106,7 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any]) -> bytes:
     row = 2
     for key, value in facts:
         ws.write_string(row, 0, _T[key][lang], book.fmt["label"])
-        ws.write_string(row, 1, value, book.fmt["value"])
+        ws.merge_range(row, 1, row, 4, value, book.fmt["value"])
         row += 1
     row += 1
     if outcome.read_by_sheet:
