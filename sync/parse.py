@@ -199,8 +199,10 @@ class _Reader:
                     self._missing_header(col)
         key_col = positions[self.tool.key.code]
         inputs = [(f, positions[f.code]) for f in self.tool.fields if f.code in positions]
+        seen: set[str] = set()
         for r in range(header_row + 1, len(self.sheet.rows)):
             key = _key_text(self.sheet.cell(r, key_col))
+            seen.add(key)
             if not key:
                 for spec, c in inputs:
                     raw = self.sheet.cell(r, c)
@@ -213,6 +215,13 @@ class _Reader:
                 continue
             for spec, c in inputs:
                 self._take(spec, key, r, c)
+        # A deleted row cannot erase anything (its fields are simply not read), but the sender
+        # may have typed there before deleting it: worth a word.
+        for key in sorted((self.expected or set()) - seen, key=lambda k: (len(k), k)):
+            self.snapshot.findings.append(
+                finding("VAL018", file=self.file, sheet=self.sheet.title, value=key,
+                        column=tr(self.tool.key.label, self.lang))
+            )  # fmt: skip
 
     def _take(self, spec: FieldSpec, row_key: str, r: int, c: int) -> None:
         raw = self.sheet.cell(r, c)

@@ -86,6 +86,13 @@ def _without_meta(f: PairWorkbookFiller) -> None:
     del f.wb[META_SHEET]
 
 
+def _delete_month_12(f: PairWorkbookFiller) -> None:
+    ws = f.wb["Session log"]
+    ws.protection.sheet = False
+    row = next(c.row for c in ws["A"] if str(c.value) == "12")
+    ws.delete_rows(row)
+
+
 def _rename_sheet(f: PairWorkbookFiller) -> None:
     f.wb["Session log"].title = "My sessions"
 
@@ -178,6 +185,11 @@ CASES: dict[str, Case] = {
     "hidden identity sheet lost in a copy": Case(
         lambda c: {"copy.xlsx": c.filled(change=_without_meta)},
         code="IDN006",
+        values={"P001": EXPECTED},
+    ),
+    "deleted row": Case(
+        lambda c: {"row gone.xlsx": c.filled(change=_delete_month_12)},
+        code="VAL018",
         values={"P001": EXPECTED},
     ),
     "renamed sheet": Case(

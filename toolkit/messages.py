@@ -326,6 +326,13 @@ CATALOGUE: dict[str, MessageSpec] = {
         "If it holds session notes or ratings, please ask the pair to type them into the "
         "workbook's own sheets.",
     ),
+    "VAL018": MessageSpec(
+        Severity.WARNING,
+        "Row {value!r} ('{column}') was deleted from sheet '{sheet}'; nothing stored for it was "
+        "changed",
+        "If the pair typed something in that row, please ask them to type it again in a copy "
+        "where the row is still there.",
+    ),
     # --- sync (SYN) ----------------------------------------------------------------------------
     "SYN001": MessageSpec(
         Severity.ERROR,
