@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import time
 from pathlib import Path
 
 from toolkit.errors import StoreError
@@ -45,7 +46,7 @@ class SyncLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 pid, host, started = self._holder()
-                if _alive(pid, host):
+                if _alive(pid, host) or (pid is None and _just_made(self.path)):
                     problem = finding(
                         "SYN001", value=pid or "unknown", detail=started or "at an unknown time",
                         file=str(self.path),
@@ -55,6 +56,11 @@ class SyncLock:
                 with contextlib.suppress(FileNotFoundError):
                     self.path.unlink()
                 continue
+            except OSError as exc:  # a read-only folder, a full disk
+                raise StoreError(
+                    f"Could not create the sync lock {self.path}: {exc}. Please check that the "
+                    "programme folder can be written to, and run sync again."
+                ) from None
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(f"{os.getpid()}\n{socket.gethostname()}\n{now_iso()}\n")
             self._held = True
@@ -76,6 +82,14 @@ class SyncLock:
         lines += ["", "", ""]
         pid = int(lines[0]) if lines[0].strip().isdigit() else None
         return pid, lines[1].strip(), lines[2].strip()
+
+
+def _just_made(path: Path) -> bool:
+    """An empty lock a few seconds old: another sync is still writing its name into it."""
+    try:
+        return time.time() - path.stat().st_mtime < 5
+    except OSError:
+        return False
 
 
 def _alive(pid: int | None, host: str) -> bool:
