@@ -23,12 +23,12 @@ from typing import Any
 
 from sync.examine import ExamineContext, Examined, examine
 from toolkit.filesafety import (
-    ISOLATED_MEMORY_BYTES,
     ISOLATED_SECONDS,
     MAX_COLS,
     MAX_FILE_BYTES,
     MAX_ROWS,
     IsolatedReadError,
+    limit_reading_process,
     read_sheets,
 )
 from toolkit.ledger import Ledger
@@ -131,23 +131,11 @@ class _NeedsFullChecks(Exception):
 
 
 def _start_worker() -> None:  # pragma: no cover - runs in a worker
-    import resource
     from dataclasses import replace
 
     global _CONTEXT
     assert _CONTEXT is not None
-    try:
-        with open("/proc/self/statm") as fh:
-            mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        limit = mapped + ISOLATED_MEMORY_BYTES
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (OSError, ValueError):
-        pass  # no /proc (macOS): no limit, as with the isolated reader there
-    import faulthandler
-
-    faulthandler.disable()  # a reader that aborts would print a long backtrace
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
+    limit_reading_process()
     # A SQLite connection must not cross a fork: each worker opens its own.
     _CONTEXT = replace(_CONTEXT, ledger=Ledger(_CONTEXT.ledger.path), _cache={})
 

@@ -13,6 +13,7 @@ so a hostile file that slips past the checks can kill only that child.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import posixpath
@@ -368,7 +369,8 @@ def _read_or_raise(path: Path) -> list[RawSheet]:
         raise IsolatedReadError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
 
-def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child
+def limit_reading_process() -> None:  # pragma: no cover - runs in a child
+    """Limit this (forked child) process's memory for reading, and silence its stderr."""
     # The limit is on address space, so it is added to what the forked child already maps.
     try:
         with open("/proc/self/statm") as fh:
@@ -378,8 +380,13 @@ def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child
     limit = mapped + ISOLATED_MEMORY_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A reader that aborts prints a long backtrace; the coordinator gets a finding instead.
+    faulthandler.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
+
+
+def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child
+    limit_reading_process()
     while True:
         try:
             path = conn.recv()
