@@ -196,8 +196,9 @@ def demo(folder: Path, seed: int) -> None:
     """Run the whole cycle on an example cohort in DIR (default ./mentorkit-demo).
 
     Creates the programme, builds 14 pair workbooks, simulates two rounds of returns filled
-    the way people fill them (a duplicate, a damaged file and typing mistakes included),
-    syncs them, and regenerates the master workbook.
+    the way people fill them (a duplicate, a damaged file, a stale copy, typing mistakes and,
+    when LibreOffice is installed, an .xlsx and an .ods re-saved by it), syncs them, writes
+    the receipts, and regenerates the master workbook.
     """  # fmt: skip
     from toolkit.cli.demo import run_demo
 
