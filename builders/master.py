@@ -15,8 +15,10 @@ from pathlib import Path
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
+from builders.coordinator import CoordinatorData, add_coordinator_sheets, coordinator_data
 from builders.framework_sheets import write_framework_sheets
-from builders.xlsx import Book, strict, write_atomic
+from builders.xlsx import Book, strict, write_with_backup
+from toolkit.contract import load_contract
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorInputs, compute_indicators
 from toolkit.ledger import Ledger, SubmissionRecord, now_iso
@@ -95,6 +97,7 @@ def write_master(
         f"Programme {programme.programme.id}, cohort {programme.programme.cohort}. "
         f"Figures as of {as_of.isoformat()}; regenerated {now_iso(moment)} from the ledger."
     )
+    extra = coordinator_data(ledger, load_contract(framework))
     data = strict(
         lambda: _render(
             title,
@@ -106,10 +109,11 @@ def write_master(
             indicators,
             framework,
             programme.default_language,
+            extra,
         ),
         "the master workbook",
     )
-    write_atomic(folder.master, data)
+    write_with_backup(folder.master, data)
     return MasterResult(
         folder.master, len(data), len(pairs), len(submissions), len(findings), indicators
     )
@@ -125,6 +129,7 @@ def _render(
     indicators: pd.DataFrame,
     framework: Framework,
     lang: str,
+    extra: CoordinatorData,
 ) -> bytes:
     book = Book(moment, title=title)
     _table(
@@ -166,6 +171,7 @@ def _render(
         [22, 30, 7, 8, 9, 16, 7, 22, 20, 50, 50],
     )  # fmt: skip
     write_framework_sheets(book, framework, lang)
+    add_coordinator_sheets(book, _table, title, subtitle, extra)
     return book.close()
 
 

@@ -20,6 +20,7 @@ from builders.roster import EXAMPLE_PAIRS, EXAMPLE_PEOPLE, render_roster_templat
 from builders.xlsx import write_atomic
 from toolkit import __version__
 from toolkit.contract import load_contract
+from toolkit.encryption import encrypt_for_pair
 from toolkit.errors import ConfigError, ProgrammeFolderError
 from toolkit.framework import framework_for
 from toolkit.identity import PairIdentity
@@ -112,11 +113,16 @@ def build_programme(
     root: Path,
     *,
     refresh: bool = False,
+    encrypt: bool | None = None,
     now: dt.datetime | None = None,
     as_of: dt.date | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Issue pair workbooks into the outbox and regenerate the master workbook."""
+    """Issue pair workbooks into the outbox and regenerate the master workbook.
+
+    With ``encrypt`` (default: programme.yaml's ``confidentiality.encrypt_workbooks``), each
+    workbook is encrypted with its pair's password, kept in the ledger (toolkit.encryption).
+    """
     folder = ProgrammeFolder(root)
     folder.require()
     programme = load_programme(folder.config)
@@ -185,6 +191,8 @@ def build_programme(
                     values=values,
                 )
                 data = render_pair_workbook(ctx, contract, framework, record.secret)
+                if programme.confidentiality.encrypt_workbooks if encrypt is None else encrypt:
+                    data = encrypt_for_pair(ledger, pair.pair_id, programme, data, stamp)
                 path = folder.outbox / pair_file_name(record.programme_id, pair.pair_id, revision)
                 write_atomic(path, data)
                 ledger.record_revision(

@@ -130,6 +130,24 @@ def write_value(
         ws.write_string(row, col, str(value), fmt)
 
 
+def write_with_backup(path: Path, data: bytes) -> Path | None:
+    """:func:`write_atomic`, keeping the previous file as ``<stem>.bak<suffix>`` (for example
+    ``master.bak.xlsx``) first; returns the backup's path, None when there was no file yet."""
+    if not path.is_file():
+        write_atomic(path, data)
+        return None
+    backup = path.with_name(f"{path.stem}.bak{path.suffix}")
+    try:
+        write_atomic(backup, path.read_bytes())
+    except OSError as exc:  # unreadable while another program holds it: keep going
+        raise WorkbookWriteError(
+            f"Could not read {path} to back it up: {exc}. If it is open in Excel or "
+            "LibreOffice, please close it and run the command again."
+        ) from exc
+    write_atomic(path, data)
+    return backup
+
+
 def clip(text: str, limit: int) -> str:
     """Text cut to ``limit`` characters (with an ellipsis), for XlsxWriter's hard limits."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

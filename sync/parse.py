@@ -19,14 +19,18 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from sync.reader import Sheet
 from sync.values import ChoiceIndex, convert
 from toolkit.contract import (
+    LISTS_SHEET,
+    META_SHEET,
     Column,
     Contract,
     FieldSpec,
+    InfoItem,
     LayoutKind,
     ToolSpec,
     table_columns,
     title_index,
 )
+from toolkit.framework import labels
 from toolkit.ledger import ValueKey
 from toolkit.messages import Finding, finding
 from toolkit.text import LANGUAGES, normalise, tr
@@ -57,20 +61,40 @@ def parse_workbook(
     file: str,
     row_keys: dict[str, set[str]] | None = None,
     choices: ChoiceIndex | None = None,
+    date_order: str = "dmy",
+    country: str = "",
 ) -> Snapshot:
     """Read every tool of the contract from the sheets of a returned workbook.
 
     ``row_keys`` gives, per table tool, the row keys the workbook was issued with; a row with
     another key is reported rather than read. ``choices`` may be passed in to reuse one index
-    across many files.
+    across many files. ``date_order`` and ``country`` decide ambiguous dates typed as text.
+    A renamed sheet is recognised by its headers (VAL016); a sheet added by the sender that
+    holds anything is reported (VAL017), since what is typed there is not read.
     """
     snapshot = Snapshot()
     titles = title_index(contract)
     by_tool: dict[str, Sheet] = {}
+    spare: list[Sheet] = []
     for sheet in sheets:
         code = titles.get(normalise(sheet.title))
         if code and code not in by_tool:
             by_tool[code] = sheet
+        elif normalise(sheet.title) not in _OWN_SHEETS:
+            spare.append(sheet)
+    for tool in contract.tools:
+        if tool.code in by_tool:
+            continue
+        match = next((s for s in spare if _looks_like(s, tool)), None)
+        if match is not None:
+            spare.remove(match)
+            by_tool[tool.code] = match
+            snapshot.findings.append(
+                finding("VAL016", file=file, sheet=match.title, expected=tr(tool.title, lang))
+            )
+    for sheet in spare:
+        if any(v not in ("", None) for row in sheet.rows for v in row):
+            snapshot.findings.append(finding("VAL017", file=file, sheet=sheet.title))
     choices = choices or ChoiceIndex(contract)
     for tool in contract.tools:
         sheet = by_tool.get(tool.code)
@@ -79,6 +103,7 @@ def parse_workbook(
             continue
         expected = (row_keys or {}).get(tool.code)
         reader = _Reader(sheet, tool, choices, lang, file, snapshot, expected)
+        reader.date_order, reader.country = date_order, country
         if tool.kind is LayoutKind.FORM:
             reader.form()
         else:
@@ -87,7 +112,32 @@ def parse_workbook(
     return snapshot
 
 
-def _labels(item: Column | FieldSpec) -> set[str]:
+_OWN_SHEETS = {
+    normalise(META_SHEET),
+    normalise(LISTS_SHEET),
+    *(normalise(title) for title in labels()["sheet_guide"].values()),
+}
+"""Sheets the toolkit writes that are not tools: nothing typed there is read or reported."""
+
+
+def _looks_like(sheet: Sheet, tool: ToolSpec) -> bool:
+    """Whether a sheet under an unknown title holds a tool: a table's key header and one of
+    its field headers in one row, or two of a form's labels (one for a one-field form)."""
+    cells = [
+        (r, normalise(v)) for r, row in enumerate(sheet.rows[:60]) for v in row[:40]
+        if isinstance(v, str) and v
+    ]  # fmt: skip
+    if tool.kind is LayoutKind.FORM:
+        labels = set().union(*(_labels(f) for f in tool.fields), *(_labels(i) for i in tool.info))
+        hits = {text for _, text in cells if text in labels}
+        return len(hits) >= min(2, len(tool.fields) + len(tool.info))
+    assert tool.key is not None
+    keys, fields = _labels(tool.key), set().union(*(_labels(f) for f in tool.fields))
+    key_rows = {r for r, text in cells if text in keys}
+    return any(r in key_rows for r, text in cells if text in fields)
+
+
+def _labels(item: Column | FieldSpec | InfoItem) -> set[str]:
     return {normalise(item.label[lang]) for lang in LANGUAGES if lang in item.label}
 
 
@@ -109,6 +159,8 @@ class _Reader:
         self.lang = lang
         self.file = file
         self.snapshot = snapshot
+        self.date_order = "dmy"
+        self.country = ""
 
     def form(self) -> None:
         wanted = {label: spec for spec in self.tool.fields for label in _labels(spec)}
@@ -153,8 +205,10 @@ class _Reader:
                     self._missing_header(col)
         key_col = positions[self.tool.key.code]
         inputs = [(f, positions[f.code]) for f in self.tool.fields if f.code in positions]
+        seen: set[str] = set()
         for r in range(header_row + 1, len(self.sheet.rows)):
             key = _key_text(self.sheet.cell(r, key_col))
+            seen.add(key)
             if not key:
                 for spec, c in inputs:
                     raw = self.sheet.cell(r, c)
@@ -167,10 +221,17 @@ class _Reader:
                 continue
             for spec, c in inputs:
                 self._take(spec, key, r, c)
+        # A deleted row cannot erase anything (its fields are simply not read), but the sender
+        # may have typed there before deleting it: worth a word.
+        for key in sorted((self.expected or set()) - seen, key=lambda k: (len(k), k)):
+            self.snapshot.findings.append(
+                finding("VAL018", file=self.file, sheet=self.sheet.title, value=key,
+                        column=tr(self.tool.key.label, self.lang))
+            )  # fmt: skip
 
     def _take(self, spec: FieldSpec, row_key: str, r: int, c: int) -> None:
         raw = self.sheet.cell(r, c)
-        result = convert(spec, raw, self.choices, self.lang)
+        result = convert(spec, raw, self.choices, self.lang, self.date_order, self.country)
         if result.code:
             self._note(result.code, r, c, spec, raw, **(result.facts or {}))
         if result.ok:

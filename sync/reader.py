@@ -52,12 +52,16 @@ class ReadResult:
 
 
 def read_workbook(
-    path: Path, *, display_name: str = "", reader: IsolatedReader | None = None
+    path: Path,
+    *,
+    display_name: str = "",
+    reader: IsolatedReader | None = None,
+    extents: bool = True,
 ) -> ReadResult:
     """Read every sheet of a returned workbook (xlsx, xlsm, xls, ods) after the safety checks,
     in ``reader``'s limited child process (a new one when none is given)."""
     name = display_name or path.name
-    inspection = inspect_workbook(path, display_name=name)
+    inspection = inspect_workbook(path, display_name=name, extents=extents)
     if not inspection.safe:
         return ReadResult([], inspection.findings)
     if inspection.kind in (FileKind.ZIP, FileKind.OTHER):
@@ -84,15 +88,36 @@ _SAVED = (
 _STAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:[.,]\d+)?(Z|[+-]\d\d:\d\d)?$")
 
 
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _ole2_saved_at(path: Path) -> str | None:
+    """The last-saved time an .xls keeps in its summary information (olefile, which
+    msoffcrypto-tool already needs), or None."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            moment = ole.get_metadata().last_saved_time
+    except Exception:  # a damaged or hostile container: the readers will say what is wrong
+        return None
+    if not isinstance(moment, dt.datetime) or moment.year < 1990:
+        return None
+    return moment.replace(tzinfo=dt.timezone.utc, microsecond=0).isoformat()
+
+
 def file_saved_at(path: Path) -> str | None:
-    """When the file says it was last saved, from its document properties (xlsx, ods), as UTC
-    ISO 8601; None when it does not say (.xls, or no properties).
+    """When the file says it was last saved, from its document properties (xlsx, ods) or
+    summary information (xls), as UTC ISO 8601; None when it does not say.
 
     LibreOffice writes its local time (marked as UTC in .xlsx, unmarked in .ods), so times from
     files saved in different time zones can be a few hours apart from the truth.
     """
     found = None
     try:
+        with path.open("rb") as fh:
+            if fh.read(8) == _OLE2:
+                return _ole2_saved_at(path)
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             for member, pattern in _SAVED:

@@ -1,12 +1,15 @@
 """``mentorkit sync``: take every file in ``inbox/`` into the ledger.
 
-For each file: recognise exact duplicates by SHA-256, read it safely, identify it by its signed
-metadata, parse it by the contract, and merge it three-way. The original is copied, byte for
-byte, to ``archive/`` (accepted or duplicate) or to ``quarantine/`` with a reason file beside
-it; then one transaction records the file, its snapshot, the values it changed and its
-findings; only then is the inbox copy removed. A crash at any point leaves either nothing
-recorded (the file is simply read again) or everything recorded (the file is then recognised
-as a duplicate). Nothing is ever deleted.
+One sync runs at a time (:mod:`sync.lock`). For each file: recognise exact duplicates by
+SHA-256; open a .zip or .eml and take each workbook inside as a file of its own
+(:mod:`sync.containers`); decrypt, check, read, identify and parse it (:mod:`sync.examine`,
+ahead of time in worker processes when there are many, :mod:`sync.pool`); and merge it
+three-way. The original is copied, byte for byte, to ``archive/`` (accepted or duplicate) or to
+``quarantine/`` with a reason file beside it; then one transaction records the file, its
+snapshot, the values it changed, its conflicts and its findings. Files leave the inbox only
+when every file is recorded and the ledger is flushed to disk: a sync killed at any point and
+run again takes over its stale lock and recognises the files already recorded, so the ledger
+ends as if nothing had happened. Nothing is ever deleted.
 
 The merge. A pair workbook travels as *copies*: the mentor's and the mentee's copy of each
 issued revision, told apart by the Start here field "Who is sending this copy?". A returned
@@ -14,10 +17,12 @@ file is compared with the previous return of the same copy: only the fields its 
 since then are applied, so untouched or stale fields never erase newer data, and a cleared cell
 or a return to an earlier value is a change like any other. A copy's first return, or a copy
 whose sender left the question unanswered, can only bring values the workbook has never held
-(as issued or in any copy so far). A change is not applied over a value that came from a file
-saved later (by the files' own saved-at times), and a cell emptied in one copy does not clear
-what the other copy filled: both become findings instead, so nothing typed is lost. Files are
-taken in by saved-at time, oldest first.
+(as issued or in any copy so far). When both copies changed one field to different values,
+that is a *conflict*: both values are kept, the one from the file saved last is current, and
+the conflict is recorded for the coordinator (SYN003). Otherwise a change is not applied over a
+value that came from a file saved later (by the files' own saved-at times), and a cell emptied
+in one copy does not clear what the other copy filled: both become findings instead, so
+nothing typed is lost. Files are taken in by saved-at time, oldest first.
 """
 
 from __future__ import annotations
@@ -25,21 +30,27 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
+import tempfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sync.containers import container_kind, expand
 from sync.discover import discover
-from sync.identify import identify
-from sync.parse import Snapshot, parse_workbook
-from sync.reader import file_saved_at, read_workbook
+from sync.examine import ExamineContext, Examined, examine
+from sync.lock import SyncLock
+from sync.parse import Snapshot
+from sync.pool import Prefetch
+from sync.reader import file_saved_at
 from sync.values import ChoiceIndex
-from toolkit.contract import Contract, LayoutKind, load_contract, rows_for
+from toolkit.contract import load_contract
 from toolkit.filesafety import MAX_FILE_BYTES, IsolatedReader
-from toolkit.framework import Framework, framework_for
-from toolkit.ledger import Ledger, PairRecord, SubmissionRecord, ValueKey, now_iso
+from toolkit.framework import framework_for
+from toolkit.ledger import Conflict, Ledger, SubmissionRecord, ValueKey, now_iso
 from toolkit.messages import Finding, Severity, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
 
@@ -64,6 +75,17 @@ class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
     stored_as: str = ""
     saved_at: str = ""
+    language: str = ""
+    """The pair's workbook language ('' when the pair is unknown): receipts speak it."""
+    container: str = ""
+    """The .zip or .eml this file came in, '' when it was a file of its own."""
+    read_by_sheet: dict[str, int] = field(default_factory=dict)
+    """How many fields were read from each tool's sheet (by tool code)."""
+    applied_by_sheet: dict[str, int] = field(default_factory=dict)
+    """How many values of each tool's sheet were new or changed, and so applied."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    recorded: bool = True
+    """False for the inbox copy of a file an interrupted sync had already recorded."""
 
     @property
     def reason(self) -> Finding | None:
@@ -77,6 +99,8 @@ class SyncResult:
 
     files: list[FileOutcome] = field(default_factory=list)
     dry_run: bool = False
+    notes: list[Finding] = field(default_factory=list)
+    """About the run as a whole (a stale lock taken over)."""
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -92,6 +116,11 @@ class SyncResult:
     @property
     def findings(self) -> list[Finding]:
         return [x for f in self.files for x in f.findings if x.severity is not Severity.INFO]
+
+    @property
+    def conflicts(self) -> list[tuple[FileOutcome, Conflict]]:
+        """Every conflict between copies this run recorded, with its file."""
+        return [(f, c) for f in self.files for c in f.conflicts]
 
     @property
     def exit_code(self) -> int:
@@ -112,23 +141,48 @@ def sync_programme(
     programme = load_programme(folder.config)
     framework = framework_for(root, programme)
     contract = load_contract(framework)
-    # Oldest save first, so that within one sync a newer copy is taken in after an older one.
-    # Each file's own saved-at time is read once, here, and travels with it.
-    dated = [(file_saved_at(p), p) for p in discover(folder.inbox)]
-    files = sorted(dated, key=lambda item: (item[0] or "~", item[1].name))
     result = SyncResult(dry_run=dry_run)
     stamp = now_iso(now)
-    with Ledger(folder.ledger) as ledger, IsolatedReader() as reader:
-        ingest = _Ingest(folder, ledger, programme, framework, contract, stamp, dry_run, reader)
-        # A dry run does all the real work in the ledger, then undoes it.
-        with ledger.rolled_back() if dry_run else contextlib.nullcontext():
-            for i, (saved_at, path) in enumerate(files, start=1):
-                try:
-                    result.files.append(ingest.one(path, saved_at))
-                except FileNotFoundError:
-                    continue  # removed from the inbox while the sync ran
-                if progress:
-                    progress(i, len(files), path.name)
+    with SyncLock(folder.root) as lock:
+        if lock.note:
+            result.notes.append(lock.note)
+        # Oldest save first, so that within one sync a newer copy is taken in after an older
+        # one. Each file's own saved-at time is read once, here, and travels with it.
+        dated = [(file_saved_at(p), p) for p in discover(folder.inbox)]
+        files = sorted(dated, key=lambda item: (item[0] or "~", item[1].name))
+        with (
+            Ledger(folder.ledger) as ledger,
+            IsolatedReader() as reader,
+            tempfile.TemporaryDirectory(prefix="mentorkit-sync-") as tmp,
+        ):
+            if not dry_run:
+                _fast_commits(ledger)
+            context = ExamineContext(
+                ledger, programme, framework, contract, ChoiceIndex(contract), Path(tmp)
+            )
+            ingest = _Ingest(folder, ledger, programme, context, stamp, dry_run, reader)
+            ingest.resuming = lock.note is not None
+            # Workers examine every file ahead of the merge, except known duplicates.
+            known = ledger.accepted_sha256s()
+            jobs = [
+                None if _known(p, known) else (p, _display_name(folder.inbox, p), s)
+                for s, p in files
+            ]
+            # A dry run does all the real work in the ledger, then undoes it.
+            try:
+                with (
+                    ledger.rolled_back() if dry_run else contextlib.nullcontext(),
+                    Prefetch(jobs, context) as prefetch,
+                ):
+                    for i, (saved_at, path) in enumerate(files, start=1):
+                        try:
+                            result.files.extend(ingest.one(path, saved_at, prefetch.get(i - 1)))
+                        except FileNotFoundError:
+                            continue  # removed from the inbox while the sync ran
+                        if progress:
+                            progress(i, len(files), path.name)
+            finally:
+                ingest.leave_inbox()
     return result
 
 
@@ -138,8 +192,7 @@ class _Ingest:
         folder: ProgrammeFolder,
         ledger: Ledger,
         programme: Programme,
-        framework: Framework,
-        contract: Contract,
+        context: ExamineContext,
         stamp: str,
         dry_run: bool,
         reader: IsolatedReader,
@@ -147,27 +200,99 @@ class _Ingest:
         self.reader = reader
         self.folder = folder
         self.ledger = ledger
-        self.record = ledger.programme()
         self.programme = programme
-        self.framework = framework
-        self.contract = contract
+        self.context = context
+        self.contract = context.contract
         self.stamp = stamp
         self.dry_run = dry_run
-        self.choices = ChoiceIndex(contract)
+        self.tmp = context.scratch
+        self.resuming = False
+        """True after an interrupted sync (its stale lock was taken over)."""
+        self._done: list[Path] = []
 
-    def one(self, path: Path, saved_at: str | None) -> FileOutcome:
-        # A name that is not valid UTF-8 (possible on Linux) is stored with replacement marks.
-        raw_name = path.relative_to(self.folder.inbox).as_posix()
-        name = raw_name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    def one(
+        self, path: Path, saved_at: str | None, prepared: Examined | None = None
+    ) -> list[FileOutcome]:
+        """Take in one file of the inbox: a workbook, or a .zip or .eml holding workbooks;
+        ``prepared`` is what a worker process found examining it, if it did."""
+        name = _display_name(self.folder.inbox, path)
         size = path.stat().st_size
         data = path.read_bytes() if size <= MAX_FILE_BYTES else None
+        # A worker examined it only if it is not a container: no need to look again.
+        if prepared is None and data is not None and container_kind(data, name):
+            return self._container(path, name, data)
+        outcome = self._blob(name, data, size, path, saved_at, prepared)
+        self._done.append(path)
+        return [outcome]
+
+    def leave_inbox(self) -> None:
+        """Remove every processed file from the inbox, once all are recorded and on disk:
+        after a crash before this, the next sync resumes them (see ``resuming``)."""
+        if self.dry_run:
+            return
+        self.ledger.checkpoint()
+        for path in self._done:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self._done = []
+
+    def _container(self, path: Path, name: str, data: bytes) -> list[FileOutcome]:
+        """Every workbook of a .zip or .eml, each taken in as a return of its own (named
+        ``container/inner``); the container is kept as it came, in archive/containers/ or,
+        when it cannot be opened or holds no workbook, in quarantine/ with its reason."""
+        expansion = expand(data, name)
+        if expansion.problem is not None:
+            outcome = FileOutcome(name=name, status=QUARANTINED, sha256=_sha256(path, data))
+            outcome.saved_at = self.stamp
+            outcome.findings = [expansion.problem, *expansion.notes]
+            outcome = self._finish(None, outcome, data, {}, None)
+            self._done.append(path)
+            return [outcome]
+        outcomes = []
+        dated = [(file_saved_at(tmp), tmp, inner) for inner in expansion.workbooks
+                 for tmp in [self._scratch(inner.data)]]  # fmt: skip
+        notes = expansion.notes  # recorded with the first workbook taken from the container
+        for saved_at, tmp, inner in sorted(dated, key=lambda d: (d[0] or "~", d[2].name)):
+            outcome = self._blob(
+                inner.name, inner.data, len(inner.data), tmp, saved_at, container=name, notes=notes
+            )
+            notes = []
+            outcomes.append(outcome)
+        if not self.dry_run:
+            sha = _sha256(path, data)
+            target = self.folder.archive / "containers" / f"{sha[:12]}_{_safe_name(name)}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self._done.append(path)
+        return outcomes
+
+    def _scratch(self, data: bytes) -> Path:
+        """A temporary copy of bytes that did not come as a file of their own, for the reader."""
+        tmp = self.tmp / f"{hashlib.sha256(data).hexdigest()[:16]}.bin"
+        tmp.write_bytes(data)
+        return tmp
+
+    def _blob(
+        self, name: str, data: bytes | None, size: int, path: Path, saved_at: str | None,
+        prepared: Examined | None = None, container: str = "", notes: list[Finding] | None = None,
+    ) -> FileOutcome:  # fmt: skip
         outcome = FileOutcome(name=name, status=ACCEPTED, sha256=_sha256(path, data))
+        outcome.container = container
         outcome.saved_at = self.stamp
+        resumed = self.ledger.resumed_submission(outcome.sha256, name) if self.resuming else None
+        if resumed is not None and (self.folder.root / resumed.stored_as).is_file():
+            # An interrupted sync recorded this very file but could not remove it from the
+            # inbox: it is done, and recording it again would list it twice.
+            outcome.status, outcome.recorded = DUPLICATE, False
+            outcome.pair_id, outcome.revision = resumed.pair_id, resumed.revision
+            outcome.stored_as = resumed.stored_as
+            outcome.findings.append(finding("FIL005", file=name, value=resumed.file_name))
+            return outcome
         try:
             if data is None:  # too large to read: refused before any reader sees it
                 detail = f"{size:,} bytes, the limit is {MAX_FILE_BYTES:,}"
                 raise _Refused(finding("FIL003", file=name, detail=detail))
-            snapshot = self._examine(path, outcome, saved_at)
+            snapshot = self._examine(path, data, outcome, saved_at, prepared)
             applied = self._merge(outcome, snapshot) if snapshot is not None else {}
         except _Refused as refused:
             outcome.status = QUARANTINED
@@ -178,51 +303,37 @@ class _Ingest:
             detail = f"{type(exc).__name__}: {str(exc)[:200]}"
             outcome.findings = [finding("FIL007", file=name, detail=detail)]
             snapshot, applied = None, {}
+        outcome.findings.extend(notes or [])
         return self._finish(path, outcome, data, applied, snapshot)
 
-    def _examine(self, path: Path, outcome: FileOutcome, saved_at: str | None) -> Snapshot | None:
-        """Identify and parse a file; None (with findings) when it is not accepted."""
+    def _examine(
+        self, path: Path, data: bytes, outcome: FileOutcome, saved_at: str | None,
+        prepared: Examined | None = None,
+    ) -> Snapshot | None:  # fmt: skip
+        """Identify and parse a file (or take what a worker found); None (with findings) when
+        it is not accepted."""
         name = outcome.name
         earlier = self.ledger.submission_by_sha(outcome.sha256)
         if earlier is not None:
             outcome.status = DUPLICATE
             outcome.pair_id, outcome.revision = earlier.pair_id, earlier.revision
+            pair = self.ledger.pair(earlier.pair_id) if earlier.pair_id else None
+            outcome.language = pair.language if pair else ""
             outcome.findings.append(finding("FIL005", file=name, value=earlier.file_name))
             return None
-        read = read_workbook(path, display_name=name, reader=self.reader)
-        if not read.ok:
+        found = prepared or examine(path, data, name, saved_at, self.context, self.reader)
+        if found.identity is None or found.snapshot is None:
             outcome.status = QUARANTINED
-            outcome.findings.extend(read.findings)
+            outcome.findings.extend(found.findings)
             return None
-        found = identify(read.sheets, self.ledger, self.record, name)
-        if found.identity is None:
-            assert found.problem is not None
-            outcome.status = QUARANTINED
-            outcome.findings.append(found.problem)
-            return None
-        ident = found.identity
-        pair = self.ledger.pair(ident.pair_id)
-        assert pair is not None
-        outcome.pair_id, outcome.revision = ident.pair_id, ident.revision
+        outcome.pair_id, outcome.revision = found.identity.pair_id, found.identity.revision
+        outcome.language = found.language
         # A file cannot have been saved after it arrived: a clock running ahead must not win.
-        outcome.saved_at = min(saved_at or self.stamp, self.stamp)
-        snapshot = parse_workbook(
-            read.sheets, self.contract, ident.language, name,
-            self._row_keys(pair, ident.language), self.choices,
-        )  # fmt: skip
-        outcome.findings.extend(snapshot.findings)
-        return snapshot
-
-    def _row_keys(self, pair: PairRecord, lang: str) -> dict[str, set[str]]:
-        months = self.programme.cycle.months
-        return {
-            tool.code: {
-                r.key
-                for r in rows_for(tool, self.framework, level=pair.level, months=months, lang=lang)
-            }
-            for tool in self.contract.tools
-            if tool.kind is not LayoutKind.FORM
-        }
+        outcome.saved_at = min(found.saved_at or self.stamp, self.stamp)
+        outcome.findings.extend(found.findings)
+        outcome.findings.extend(found.snapshot.findings)
+        outcome.read_by_sheet = found.read_by_sheet
+        return found.snapshot
 
     def _merge(self, outcome: FileOutcome, snapshot: Snapshot) -> dict[ValueKey, str]:
         """Three-way merge: apply what the sender changed since their copy was last seen."""
@@ -241,15 +352,20 @@ class _Ingest:
                 reversed([issued, *earlier]), key=lambda base: _distance(base, snapshot.values)
             )
             bases = (last, closest)
+            if closest is not last and _distance(closest, snapshot.values) == 0:
+                # Exactly an earlier state of this copy: an old attachment sent again.
+                outcome.findings.append(finding("FIL011", file=outcome.name))
         else:
             # A copy's first return can only bring values this workbook has never held (as
             # issued, or in any copy so far): it cannot know what other copies changed.
             known = self.ledger.known_values(pair_id, revision)
             bases = ()
         current = self.ledger.current_sources(pair_id)
+        # The state this copy started from: its last return, or the workbook as issued.
+        start = bases[0] if bases else issued
         applied: dict[ValueKey, str] = {}
         for key, value in snapshot.values.items():
-            now, source_saved, source_copy = current.get(key, ("", "", ""))
+            now, source_saved, source_copy, source_id = current.get(key, ("", "", "", 0))
             if value == now:
                 continue
             if bases:
@@ -260,6 +376,22 @@ class _Ingest:
             elif value in known.get(key, set()) | {""}:
                 continue
             own = bool(copy) and source_copy == copy
+            if value and now and not own and now != start.get(key, ""):
+                # Both copies changed this field, to different values: a conflict. Both stay
+                # in the ledger; the one saved last (then the one that arrived last) is current.
+                wins = outcome.saved_at >= source_saved
+                outcome.conflicts.append(
+                    Conflict(pair_id, key, value, now, source_id, value if wins else now)
+                )
+                other = f"a file saved {source_saved[:16].replace('T', ' ')} UTC"
+                outcome.findings.append(self._note(
+                    outcome, "SYN003", key, value, now, other=other,
+                    winner=value if wins else now,
+                ))  # fmt: skip
+                if wins:
+                    applied[key] = value
+                    outcome.values_changed += 1
+                continue
             if source_saved > outcome.saved_at:
                 if not own:  # the sender's own newer file already replaced it: nothing to say
                     outcome.findings.append(self._stale(outcome, key, value, now, source_saved))
@@ -272,6 +404,7 @@ class _Ingest:
                 outcome.values_changed += 1
             else:
                 outcome.values_new += 1
+        outcome.applied_by_sheet = dict(sorted(Counter(k[0] for k in applied).items()))
         return applied
 
     def _stale(
@@ -292,7 +425,7 @@ class _Ingest:
 
     def _finish(
         self,
-        path: Path,
+        path: Path | None,
         outcome: FileOutcome,
         data: bytes | None,
         applied: dict[ValueKey, str],
@@ -300,7 +433,7 @@ class _Ingest:
     ) -> FileOutcome:
         target = self._target(outcome)
         outcome.stored_as = target.relative_to(self.folder.root).as_posix()
-        size = len(data) if data is not None else path.stat().st_size
+        size = len(data) if data is not None else path.stat().st_size if path else 0
         if not self.dry_run:
             self._keep(path, target, outcome, data)
         # 2. Record it, all or nothing (in a dry run, inside the run's undone transaction).
@@ -325,22 +458,25 @@ class _Ingest:
         with self.ledger.transaction():
             submission_id = self.ledger.add_submission(record)
             if snapshot is not None and outcome.pair_id:
-                self.ledger.add_snapshot(submission_id, snapshot.values)
+                # Empty fields are left out: for the merge, empty and absent are the same.
+                held = {key: value for key, value in snapshot.values.items() if value}
+                self.ledger.add_snapshot(submission_id, held)
                 self.ledger.add_values(submission_id, outcome.pair_id, applied)
+                self.ledger.add_conflicts(submission_id, outcome.conflicts)
             self.ledger.add_findings(submission_id, outcome.findings)
-        # 3. Only now leave the inbox; if this fails, the next sync sees a duplicate.
-        if not self.dry_run:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        # 3. Only then does the caller remove it from the inbox (see _leave_inbox).
         return outcome
 
-    def _keep(self, path: Path, target: Path, outcome: FileOutcome, data: bytes | None) -> None:
+    def _keep(
+        self, path: Path | None, target: Path, outcome: FileOutcome, data: bytes | None
+    ) -> None:
         """1. Keep the original before recording anything: if a later step fails, it is safe in
         two places (a file too large to read is moved instead of copied)."""
         target.parent.mkdir(parents=True, exist_ok=True)
         if data is None:
+            assert path is not None
             shutil.move(str(path), target)
-        else:
+        elif not _linked(path, target):
             target.write_bytes(data)
         if outcome.status == QUARANTINED:
             lines = [f"{outcome.name} was not accepted.", ""]
@@ -356,6 +492,42 @@ class _Ingest:
         if outcome.status == DUPLICATE:
             return self.folder.archive / "duplicates" / stored
         return self.folder.archive / stored
+
+
+def _display_name(inbox: Path, path: Path) -> str:
+    """A file's name relative to the inbox; a name that is not valid UTF-8 (possible on
+    Linux) is shown with replacement marks."""
+    raw = path.relative_to(inbox).as_posix()
+    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _known(path: Path, shas: set[str]) -> bool:
+    """Whether a file (of a readable size) has exactly the bytes of an accepted one."""
+    try:
+        small = path.stat().st_size <= MAX_FILE_BYTES
+        return small and hashlib.sha256(path.read_bytes()).hexdigest() in shas
+    except OSError:
+        return False
+
+
+def _fast_commits(ledger: Ledger) -> None:
+    """Write-ahead logging without a disk flush at every commit: each file's transaction
+    stays atomic and survives a killed process; :meth:`_Ingest.leave_inbox` flushes (a
+    checkpoint) before any file leaves the inbox, so a power cut cannot lose a file either."""
+    ledger.conn.execute("PRAGMA journal_mode = WAL")
+    ledger.conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _linked(path: Path | None, target: Path) -> bool:
+    """Keep ``path`` also as ``target`` by a hard link (the same bytes, written at once) where
+    the file system allows it; False when it does not, or ``target`` already exists."""
+    if path is None:
+        return False
+    try:
+        os.link(path, target)
+    except OSError:
+        return False
+    return True
 
 
 def _distance(base: dict[ValueKey, str], values: dict[ValueKey, str]) -> int:

@@ -17,7 +17,7 @@ from toolkit.contract import DATE_MAX, DATE_MIN, Contract, FieldSpec, FieldType
 from toolkit.text import LANGUAGES, normalise, tr
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_ISO = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")
 _GROUPED = re.compile(r"-?\d{1,3}(?:([ ,.])\d{3})(?:\1\d{3})*")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})$")
 
@@ -59,14 +59,25 @@ class ChoiceIndex:
         return ", ".join(tr(c.label, lang) for c in self.contract.choices(list_name))
 
 
-def convert(spec: FieldSpec, raw: Any, choices: ChoiceIndex, lang: str) -> Converted:
-    """Convert one cell's raw value (as python-calamine returns it) for a field."""
+def convert(
+    spec: FieldSpec,
+    raw: Any,
+    choices: ChoiceIndex,
+    lang: str,
+    date_order: str = "dmy",
+    country: str = "",
+) -> Converted:
+    """Convert one cell's raw value (as python-calamine returns it) for a field.
+
+    ``date_order`` (``dmy`` or ``mdy``, from the pair's ``country``) decides a date typed as
+    text that could be read both ways, such as 03/04/2026; such a date is flagged (VAL015).
+    """
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return Converted("")
     if spec.type in (FieldType.TEXT, FieldType.LONG_TEXT):
         return _text(spec, raw)
     if spec.type is FieldType.DATE:
-        return _date(raw)
+        return _date(raw, date_order, country)
     if spec.type in (FieldType.INTEGER, FieldType.DECIMAL):
         return _number(spec, raw)
     assert spec.list_name is not None
@@ -94,8 +105,9 @@ def _text(spec: FieldSpec, raw: Any) -> Converted:
     return Converted(text)
 
 
-def _date(raw: Any) -> Converted:
+def _date(raw: Any, order: str = "dmy", country: str = "") -> Converted:
     value: dt.date | None = None
+    ambiguous = False
     if isinstance(raw, dt.datetime):
         value = raw.date()
     elif isinstance(raw, dt.date):
@@ -104,29 +116,47 @@ def _date(raw: Any) -> Converted:
         if 20000 < raw < 80000:  # an Excel serial day number that lost its date format
             value = _EXCEL_EPOCH + dt.timedelta(days=int(raw))
     else:
-        value = parse_date_text(str(raw).strip())
+        value, ambiguous = read_date_text(str(raw).strip(), order)
     if value is None:
         return Converted(None, "VAL002")
     if not DATE_MIN <= value <= DATE_MAX:
         allowed = f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"
         return Converted(None, "VAL005", {"allowed": allowed})
+    if ambiguous:
+        shown = value.strftime("%d %B %Y").lstrip("0")
+        return Converted(value.isoformat(), "VAL015", {"detail": shown, "country": country or "?"})
     return Converted(value.isoformat())
 
 
-def parse_date_text(text: str) -> dt.date | None:
-    """A date typed as text: ISO ``2026-03-15``, or day first ``15/03/2026`` (also ``.``/``-``)."""
+def parse_date_text(text: str, order: str = "dmy") -> dt.date | None:
+    """A date typed as text: ISO ``2026-03-15`` (also ``/`` or ``.``), or ``15/03/2026`` /
+    ``03/15/2026`` (also ``.``/``-``), read in ``order`` when both readings are dates."""
+    return read_date_text(text, order)[0]
+
+
+def read_date_text(text: str, order: str = "dmy") -> tuple[dt.date | None, bool]:
+    """Like :func:`parse_date_text`, and whether the text could be read both ways (then it is
+    read in ``order``: ``mdy`` month first, anything else day first)."""
+    m = _ISO.match(text)
+    if m:
+        return _safe_date(int(m[1]), int(m[3]), int(m[4])), False
+    m = _DMY.match(text)
+    if not m:
+        return None, False
+    first, second, year = int(m[1]), int(m[2]), int(m[3])
+    year += 2000 if year < 100 else 0
+    day_first = _safe_date(year, second, first)
+    month_first = _safe_date(year, first, second)
+    if day_first and month_first and day_first != month_first:
+        return (month_first if order == "mdy" else day_first), True
+    return day_first or month_first, False
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
-        m = _ISO.match(text)
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        m = _DMY.match(text)
-        if m:
-            year = int(m[3])
-            year += 2000 if year < 100 else 0
-            return dt.date(year, int(m[2]), int(m[1]))
+        return dt.date(year, month, day)
     except ValueError:
         return None
-    return None
 
 
 def _number(spec: FieldSpec, raw: Any) -> Converted:

@@ -1,17 +1,21 @@
-"""Benchmark: build and sync at a given cohort size, each beside a baseline measured in the same
-run. Run on its own (not collected by pytest):
+"""Benchmark: sync (and, with --build, build) at a given cohort size, each beside baselines
+measured in the same run. Run on its own (not collected by pytest):
 
-    python3 tests/benchmark.py                 # 14 pairs (the demo cohort) and 200 pairs
-    python3 tests/benchmark.py --pairs 14 500 --repeat 5 --json benchmark-results.json
+    python3 tests/benchmark.py                          # sync 1,000 returned workbooks
+    python3 tests/benchmark.py --pairs 14 200 --build   # also time build at 14 and 200 pairs
+    python3 tests/benchmark.py --json benchmark-results.json
 
 Figures are medians over ``--repeat`` runs; the machines here are shared and noisy, so compare
 the ratios (ours / baseline, same run) rather than absolute seconds.
 
-* build: ``build_programme`` (roster → ledger → one pair workbook per pair → master), against a
-  baseline that writes the same cell values (no formats, validations or protection) with
-  openpyxl, the usual alternative writer.
-* sync: ``sync_programme`` on one filled return per pair, against python-calamine's bare read of
-  every sheet of the same files (the floor of any reader).
+* sync: ``sync_programme`` on one filled return per pair, timed inside a fresh process (so the
+  peak memory is the sync's own: its process plus its worker and reader processes), then
+  again with nothing new (an empty inbox) and with every file sent again (all duplicates).
+  Baselines, reading the same files: openpyxl in read-only mode (every row of every sheet),
+  python-calamine's bare read (every sheet), and the floor of any reader: unzipping every
+  sheet and the shared strings and parsing their XML with expat, doing nothing with it.
+* build (``--build``): ``build_programme`` (roster → ledger → one pair workbook per pair →
+  master), against writing the same cell values with openpyxl (values only).
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
+from xml.parsers import expat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,7 +40,6 @@ import openpyxl  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from builders.programme import build_programme, create_programme  # noqa: E402
-from sync.run import sync_programme  # noqa: E402
 from toolkit.cli.fill import PairWorkbookFiller  # noqa: E402
 from toolkit.contract import load_contract  # noqa: E402
 
@@ -143,7 +148,7 @@ def fill_returns(root: Path, built) -> list[Path]:
     return returns
 
 
-def measure(pairs: int, repeat: int, base: Path) -> dict[str, object]:
+def measure_build(pairs: int, repeat: int, base: Path) -> dict[str, object]:
     build_s, base_s, sizes = [], [], []
     for _ in range(repeat):
         root = new_programme(base, pairs)
@@ -155,20 +160,6 @@ def measure(pairs: int, repeat: int, base: Path) -> dict[str, object]:
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir()
         base_s.append(timed(lambda paths=paths, out=out: openpyxl_baseline(paths, out)))
-    root = new_programme(base, pairs)
-    built = build_programme(root, now=NOW)
-    returns = fill_returns(root, built)
-    sync_s, floor_s, resync_s = [], [], []
-    for _ in range(repeat):
-        shutil.copy(root / "mentorkit.db", base / "ledger-before.db")
-        for p in returns:
-            shutil.copy(p, root / "inbox" / p.name)
-        sync_s.append(timed(lambda: sync_programme(root, now=LATER)))
-        resync_s.append(timed(lambda: sync_programme(root, now=LATER)))
-        floor_s.append(timed(lambda: calamine_floor(returns)))
-        shutil.copy(base / "ledger-before.db", root / "mentorkit.db")
-        shutil.rmtree(root / "archive")
-        (root / "archive").mkdir()
     med = statistics.median
     return {
         "pairs": pairs,
@@ -177,28 +168,110 @@ def measure(pairs: int, repeat: int, base: Path) -> dict[str, object]:
         "build_ratio": round(med(build_s) / med(base_s), 2),
         "workbook_bytes_median": int(med(sizes)),
         "workbook_bytes_max": max(sizes),
-        "sync_s": round(med(sync_s), 3),
-        "sync_calamine_floor_s": round(med(floor_s), 3),
-        "sync_ratio": round(med(sync_s) / med(floor_s), 2),
-        "resync_nothing_new_s": round(med(resync_s), 4),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def openpyxl_read_only(paths: list[Path]) -> None:
+    for path in paths:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        for ws in wb.worksheets:
+            for _ in ws.iter_rows(values_only=True):
+                pass
+        wb.close()
+
+
+def xml_floor(paths: list[Path]) -> None:
+    """Unzip every sheet and the shared strings and parse their XML, doing nothing else."""
+    for path in paths:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml":
+                    expat.ParserCreate().Parse(zf.read(name), True)
+
+
+def timed_sync(root: Path) -> dict[str, float]:
+    """Run one sync in a fresh process; its time (imports excluded) and peak memory."""
+    code = (
+        "import json, resource, sys, time, datetime as dt\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from sync.run import sync_programme\n"
+        "t = time.perf_counter()\n"
+        f"r = sync_programme(__import__('pathlib').Path({str(root)!r}), "
+        "now=dt.datetime(2026, 4, 10, 9, tzinfo=dt.timezone.utc))\n"
+        "t = time.perf_counter() - t\n"
+        "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps({'s': t, 'files': len(r.files), 'peak_mb': me, 'child_peak_mb': kids,"
+        " 'accepted': r.count('accepted')}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_sync(pairs: int, repeat: int, base: Path) -> dict[str, object]:
+    root = new_programme(base, pairs)
+    built = build_programme(root, now=NOW)
+    returns = fill_returns(root, built)
+    shutil.copy(root / "mentorkit.db", base / "ledger-before.db")
+    sync_s, resync_s, again_s, peaks, kid_peaks = [], [], [], [], []
+    floor_s, opx_s, xml_s = [], [], []
+    for _ in range(repeat):
+        for p in returns:
+            shutil.copy(p, root / "inbox" / p.name)
+        first = timed_sync(root)
+        assert first["accepted"] == pairs, first
+        sync_s.append(first["s"])
+        peaks.append(first["peak_mb"])
+        kid_peaks.append(first["child_peak_mb"])
+        resync_s.append(timed_sync(root)["s"])  # nothing new: the inbox is empty
+        for p in returns:  # every file again: all duplicates
+            shutil.copy(p, root / "inbox" / f"again {p.name}")
+        again_s.append(timed_sync(root)["s"])
+        floor_s.append(timed(lambda: calamine_floor(returns)))
+        opx_s.append(timed(lambda: openpyxl_read_only(returns)))
+        xml_s.append(timed(lambda: xml_floor(returns)))
+        for extra in ("mentorkit.db-wal", "mentorkit.db-shm"):
+            (root / extra).unlink(missing_ok=True)
+        shutil.copy(base / "ledger-before.db", root / "mentorkit.db")
+        shutil.rmtree(root / "archive")
+        (root / "archive").mkdir()
+        shutil.rmtree(root / "outbox" / "receipts", ignore_errors=True)
+    med = statistics.median
+    sync = med(sync_s)
+    return {
+        "pairs": pairs,
+        "sync_s": round(sync, 3),
+        "resync_nothing_new_s": round(med(resync_s), 3),
+        "resync_all_duplicates_s": round(med(again_s), 3),
+        "peak_rss_mb": round(med(peaks), 1),
+        "peak_rss_workers_mb": round(med(kid_peaks), 1),
+        "openpyxl_read_only_s": round(med(opx_s), 3),
+        "calamine_bare_s": round(med(floor_s), 3),
+        "unzip_xml_floor_s": round(med(xml_s), 3),
+        "ratio_vs_openpyxl": round(sync / med(opx_s), 2),
+        "ratio_vs_calamine": round(sync / med(floor_s), 2),
+        "ratio_vs_xml_floor": round(sync / med(xml_s), 2),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=int, nargs="+", default=[14, 200])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pairs", type=int, nargs="+", default=[1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--build", action="store_true", help="also benchmark build")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="mentorkit-bench-") as tmp:
         for pairs in args.pairs:
-            rows.append(measure(pairs, args.repeat, Path(tmp)))
-    keys = list(rows[0])
-    print(" | ".join(f"{k:>14}" for k in keys))
+            row = measure_sync(pairs, args.repeat, Path(tmp))
+            if args.build:
+                row |= measure_build(pairs, args.repeat, Path(tmp))
+            rows.append(row)
     for row in rows:
-        print(" | ".join(f"{row[k]!s:>14}" for k in keys))
+        print(f"--- {row['pairs']} pairs ---")
+        for key, value in row.items():
+            print(f"  {key:<30} {value}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
 

@@ -107,3 +107,35 @@ def test_demo_then_sync_changes_nothing(runner: CliRunner, tmp_path: Path) -> No
     assert again.exit_code == 0
     with Ledger(root / "mentorkit.db") as ledger:
         assert (ledger.value_count(), len(ledger.submissions()), ledger.current_values()) == before
+
+
+def test_demo_shows_how_each_odd_return_was_handled(
+    runner: CliRunner, tmp_path: Path, soffice: str
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    root = tmp_path / "demo"
+    assert runner.invoke(cli, ["demo", str(root)]).exit_code == 0
+    wb = CalamineWorkbook.from_path(str(root / "master.xlsx"))
+    submissions = wb.get_sheet_by_name("Submissions").to_python()[4:]
+    quality = wb.get_sheet_by_name("Data quality").to_python()[4:]
+    handled = {(r[3], r[9], r[10]) for r in submissions}
+    assert ("Re_ classeur P006 (2).ods", "accepted", "") in handled  # LibreOffice .ods
+    assert ("Re_ workbook P003 (2).xlsx", "accepted", "") in handled  # LibreOffice .xlsx
+    assert ("Re_ workbook P002 (1).xlsx", "duplicate", "FIL005") in handled
+    assert ("P007 renvoi.xlsx", "quarantined", "FIL002") in handled
+    assert ("Fwd_ old workbook P010.xlsx", "FIL011") in {(r[1], r[3]) for r in quality}
+    assert len(list((root / "outbox" / "receipts").glob("receipt_*.xlsx"))) == 29
+
+
+def test_the_demo_says_plainly_when_libreoffice_is_missing(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from toolkit.cli.demo import run_demo
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    said: list[str] = []
+    result = run_demo(tmp_path / "demo", echo=said.append)
+    assert any("LibreOffice (soffice) is not installed" in line for line in said)
+    names = [o.name for r in result.rounds for o in r.files]
+    assert "Re_ classeur P006 (2).xlsx" in names and not any(n.endswith(".ods") for n in names)

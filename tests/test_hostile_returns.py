@@ -17,7 +17,8 @@ from builders.pair import PairContext, render_pair_workbook
 from builders.programme import build_programme, create_programme
 from sync.run import sync_programme
 from tests.conftest import NOW, PAIRS, PEOPLE, START
-from toolkit.contract import META_SHEET
+from toolkit.cli.fill import PairWorkbookFiller
+from toolkit.contract import META_SHEET, load_contract
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger
 
@@ -94,14 +95,37 @@ def password_protected(built, tmp: Path) -> bytes:
     return out.getvalue()
 
 
-def no_identity_sheet(built, tmp: Path) -> bytes:
+def without_identity_sheet(built, change_start: Callable[[object], None] | None = None) -> bytes:
+    """The issued workbook without its hidden identity sheet (lost by a copy-paste into a new
+    file), its Start here sheet changed by ``change_start``."""
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(_issued(built)))
     del wb[META_SHEET]
+    if change_start:
+        change_start(wb["Start here"])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _set_info(label: str, value: str) -> Callable[[object], None]:
+    def change(ws) -> None:
+        for row in ws.iter_rows():
+            if row[0].value == label:
+                row[1].value = value
+
+    return change
+
+
+def no_identity_sheet(built, tmp: Path) -> bytes:
+    # No signed identity, and the pair code on Start here was deleted: nothing identifies it.
+    return without_identity_sheet(built, _set_info("Pair code", None))
+
+
+def no_identity_sheet_other_mentee(built, tmp: Path) -> bytes:
+    # The Start here sheet names a mentee the ledger does not have for this pair.
+    return without_identity_sheet(built, _set_info("Mentee", "Someone Else"))
 
 
 def tampered_identity(built, tmp: Path) -> bytes:
@@ -270,6 +294,7 @@ CASES: list[tuple[Callable[..., bytes], str]] = [
     (corrupt_compressed_stream, "FIL002"),
     (ods_cell_bomb, "FIL003"),
     (no_identity_sheet, "IDN001"),
+    (no_identity_sheet_other_mentee, "IDN007"),
     (tampered_identity, "IDN002"),
     (other_programme, "IDN003"),
     (unknown_pair, "IDN004"),
@@ -342,3 +367,43 @@ def test_dry_run_predicts_the_real_run_and_writes_nothing(programme: Path, built
     summary = [sorted((o.name, o.status) for o in r.files) for r in (dry, real)]
     assert summary[0] == summary[1]
     assert [s for _, s in summary[0]].count("duplicate") == 1
+
+
+def test_hostile_files_among_many_get_the_same_reasons_with_worker_processes(
+    programme: Path, built, tmp_path: Path
+) -> None:
+    """With enough files the sync examines them in worker processes; a file that kills a
+    worker (or that only the full checks refuse) is examined again with every check."""
+    import sync.pool
+
+    hostile = {
+        "bomb.ods": (ods_cell_bomb(built, tmp_path), "FIL003"),
+        "far.xlsx": (far_cell_with_spaces(built, tmp_path), "FIL006"),
+        "far2.xlsx": (far_corner_cell(built, tmp_path), "FIL006"),
+    }
+    for name, (data, _) in hostile.items():
+        (programme / "inbox" / name).write_bytes(data)
+    for i in range(sync.pool.MIN_FILES):
+        w = built.workbooks[i % 3]
+        f = PairWorkbookFiller(w.path, load_contract(), w.language)
+        f.set("start", "returned_by", "mentor")
+        f.type_raw("agreement", "goal_1", f"Goal {i}")
+        f.save(programme / "inbox" / f"good {i}.xlsx")
+
+    result = sync_programme(programme, now=RETURNED)
+
+    reasons = {o.name: o.reason.code for o in result.files if o.status == "quarantined"}
+    assert reasons == {name: code for name, (_, code) in hostile.items()}
+    assert result.count("accepted") == sync.pool.MIN_FILES
+
+
+def test_openpyxl_reads_through_defusedxml(built, tmp_path: Path) -> None:
+    """The only openpyxl reads (the demo's filler, the tests) refuse entity declarations."""
+    import openpyxl
+    from defusedxml import EntitiesForbidden
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+    with pytest.raises(ValueError, match="invalid XML") as raised:
+        openpyxl.load_workbook(io.BytesIO(billion_laughs(built, tmp_path)))
+    assert isinstance(raised.value.__cause__ or raised.value.__context__, EntitiesForbidden)

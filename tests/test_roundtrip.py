@@ -337,7 +337,10 @@ def test_a_copy_that_looks_like_an_older_return_is_reported_not_applied(
         f.set("agreement", "goal_1", goal)
         results.append(_send(f, programme, f"{i}.xlsx")[0])
     assert ledger_values("P001")[("agreement", "", "goal_1")] == "Learn R"
-    assert [(x.code, x.value) for x in results[-1].findings] == [("VAL014", "Learn DHIS2")]
+    assert [(x.code, x.value) for x in results[-1].findings] == [
+        ("FIL011", ""),  # the whole file is that older copy
+        ("VAL014", "Learn DHIS2"),
+    ]
 
 
 def test_a_new_entry_typed_into_an_old_attachment_erases_nothing(
@@ -378,22 +381,49 @@ def test_a_copy_saved_before_the_current_value_does_not_overwrite_it(
     mentee.set("sessions", "minutes", 90, "1")  # saved earlier, arrives later
     [outcome] = _send(mentee, programme, "mentee.xlsx", saved=early)
 
+    # Both copies changed it: a conflict, recorded; the copy saved last stays current.
     assert ledger_values("P001")[("sessions", "1", "minutes")] == "60"
     assert [(x.code, x.value, x.sheet) for x in outcome.findings] == [
-        ("VAL011", "90", "Session log")
+        ("SYN003", "90", "Session log")
     ]
     assert outcome.saved_at == "2026-03-01T09:00:00+00:00"
+    with Ledger(programme / "mentorkit.db") as ledger:
+        [conflict] = ledger.conflicts()
+    assert (conflict["value"], conflict["other_value"], conflict["current_value"]) == (
+        "90", "60", "60"
+    )  # fmt: skip
+
+
+def test_a_copy_saved_before_a_value_it_never_changed_does_not_overwrite_it(
+    programme: Path, fill, ledger_values
+) -> None:
+    def at(day: int) -> dt.datetime:
+        return dt.datetime(2026, 3, day, 9, 0)
+
+    mentee, mentor = fill("P001", sender="mentee"), fill("P001", sender="mentor")
+    mentee.set("agreement", "goal_1", "A")
+    _send(mentee, programme, "1.xlsx", saved=at(1))
+    mentor.set("agreement", "goal_1", "B")
+    _send(mentor, programme, "2.xlsx", saved=at(5))  # a conflict; B, saved later, is current
+    mentor.set("agreement", "goal_1", "A")
+    _send(mentor, programme, "3.xlsx", saved=at(20))  # the mentor goes back to A
+    # The mentee changes A (what their copy last had, and what is current) to C, in a file
+    # saved before the mentor's: not a conflict, but too old to replace the newer value.
+    mentee.set("agreement", "goal_1", "C")
+    [outcome] = _send(mentee, programme, "4.xlsx", saved=at(10))
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "A"
+    assert [(x.code, x.value) for x in outcome.findings] == [("VAL011", "C")]
 
 
 def test_an_unexpected_reader_failure_quarantines_the_file(
     programme: Path, fill, monkeypatch
 ) -> None:
-    import sync.run
+    import sync.examine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a reader bug")
 
-    monkeypatch.setattr(sync.run, "parse_workbook", broken)
+    monkeypatch.setattr(sync.examine, "parse_workbook", broken)
     f = fill("P001")
     f.save(programme / "inbox" / "x.xlsx")
     data = (programme / "inbox" / "x.xlsx").read_bytes()
@@ -494,14 +524,14 @@ def test_files_of_one_sync_are_taken_oldest_save_first(programme: Path, fill, le
 
 
 def test_a_quarantined_file_sent_again_is_read_again(programme: Path, fill, monkeypatch):
-    import sync.run
+    import sync.examine
 
     f = fill("P001")
     f.set("sessions", "minutes", 90, "1")
     f.save(programme / "inbox" / "x.xlsx")
     data = (programme / "inbox" / "x.xlsx").read_bytes()
     with monkeypatch.context() as patch:
-        patch.setattr(sync.run, "parse_workbook", lambda *a, **k: 1 / 0)
+        patch.setattr(sync.examine, "parse_workbook", lambda *a, **k: 1 / 0)
         [first] = sync_programme(programme, now=RETURNED).files
     (programme / "inbox" / "x again.xlsx").write_bytes(data)
     [second] = sync_programme(programme, now=RETURNED).files

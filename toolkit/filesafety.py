@@ -13,6 +13,7 @@ so a hostile file that slips past the checks can kill only that child.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing
 import os
 import posixpath
@@ -76,8 +77,12 @@ def sniff(head: bytes) -> FileKind:
     return FileKind.OTHER
 
 
-def inspect_workbook(path: Path, *, display_name: str = "") -> Inspection:
-    """Check a file before any spreadsheet reader opens it."""
+def inspect_workbook(path: Path, *, display_name: str = "", extents: bool = True) -> Inspection:
+    """Check a file before any spreadsheet reader opens it.
+
+    ``extents=False`` leaves out the scan of every sheet's cell references (the costliest
+    check), for a caller that reads in a process whose loss costs nothing but a retry with
+    the full checks (``sync.pool``)."""
     name = display_name or path.name
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -92,13 +97,13 @@ def inspect_workbook(path: Path, *, display_name: str = "") -> Inspection:
         return Inspection(kind, [])
     try:
         with zipfile.ZipFile(path) as zf:
-            return _inspect_zip(zf, name)
+            return _inspect_zip(zf, name, extents)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError,
             NotImplementedError) as exc:  # fmt: skip
         return Inspection(FileKind.ZIP, [finding("FIL002", file=name, detail=str(exc))])
 
 
-def _inspect_zip(zf: zipfile.ZipFile, name: str) -> Inspection:
+def _inspect_zip(zf: zipfile.ZipFile, name: str, extents: bool = True) -> Inspection:
     infos = zf.infolist()
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
@@ -114,7 +119,7 @@ def _inspect_zip(zf: zipfile.ZipFile, name: str) -> Inspection:
         return Inspection(kind, [finding("FIL003", file=name, detail=detail)])
     if kind is FileKind.ODS and b"encryption-data" in _member(zf, "META-INF/manifest.xml"):
         return Inspection(kind, [finding("FIL004", file=name)])
-    if kind is FileKind.XLSX:
+    if kind is FileKind.XLSX and extents:
         problem = _check_xlsx_extents(zf, name)
         if problem:
             return Inspection(kind, [problem])
@@ -364,7 +369,8 @@ def _read_or_raise(path: Path) -> list[RawSheet]:
         raise IsolatedReadError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
 
-def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child
+def limit_reading_process() -> None:  # pragma: no cover - runs in a child
+    """Limit this (forked child) process's memory for reading, and silence its stderr."""
     # The limit is on address space, so it is added to what the forked child already maps.
     try:
         with open("/proc/self/statm") as fh:
@@ -374,8 +380,13 @@ def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child
     limit = mapped + ISOLATED_MEMORY_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A reader that aborts prints a long backtrace; the coordinator gets a finding instead.
+    faulthandler.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
+
+
+def _worker(conn: Any) -> None:  # pragma: no cover - runs in the child
+    limit_reading_process()
     while True:
         try:
             path = conn.recv()

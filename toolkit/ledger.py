@@ -154,6 +154,32 @@ CREATE TABLE IF NOT EXISTS pair_endings (
     ended_on TEXT NOT NULL,
     recorded_at TEXT NOT NULL
 );
+-- sync (issue 5): conflicts between copies, and the passwords of encrypted workbooks.
+CREATE TABLE IF NOT EXISTS conflicts (
+    conflict_id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions (submission_id),
+    other_submission_id INTEGER NOT NULL REFERENCES submissions (submission_id),
+    pair_id TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    row_key TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    other_value TEXT NOT NULL,
+    current_value TEXT NOT NULL
+);
+CREATE VIEW IF NOT EXISTS conflict_list AS
+    SELECT c.conflict_id, c.pair_id, c.tool, c.row_key, c.field,
+           c.value, s.file_name, s.saved_at, s.returned_by,
+           c.other_value, o.file_name AS other_file_name, o.saved_at AS other_saved_at,
+           o.returned_by AS other_returned_by, c.current_value, s.received_at
+    FROM conflicts c
+    JOIN submissions s ON s.submission_id = c.submission_id
+    JOIN submissions o ON o.submission_id = c.other_submission_id;
+CREATE TABLE IF NOT EXISTS workbook_passwords (
+    pair_id TEXT PRIMARY KEY,
+    password TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 """
 
 ValueKey = tuple[str, str, str]
@@ -201,6 +227,18 @@ class SubmissionRecord:
     stored_as: str
     values_new: int
     values_changed: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Both copies of a pair changed one field to different values."""
+
+    pair_id: str
+    key: ValueKey
+    value: str
+    other_value: str
+    other_submission_id: int
+    current_value: str
 
 
 class Ledger:
@@ -481,16 +519,16 @@ class Ledger:
             snapshots.append({(t, r, f): v for t, r, f, v in rows})
         return snapshots
 
-    def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str, str]]:
-        """Current value of each field of a pair, with the saved-at time and the sender's copy
-        ("Who is sending this copy?") of the file it came from."""
+    def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str, str, int]]:
+        """Current value of each field of a pair, with the saved-at time, the sender's copy
+        ("Who is sending this copy?") and the submission id of the file it came from."""
         rows = self.conn.execute(
-            "SELECT c.tool, c.row_key, c.field, c.value, s.saved_at, s.returned_by "
-            "FROM current_values c JOIN submissions s ON s.submission_id = c.submission_id "
-            "WHERE c.pair_id = ?",
+            "SELECT c.tool, c.row_key, c.field, c.value, s.saved_at, s.returned_by, "
+            "c.submission_id FROM current_values c "
+            "JOIN submissions s ON s.submission_id = c.submission_id WHERE c.pair_id = ?",
             (pair_id,),
         )
-        return {(t, r, f): (v, saved, by) for t, r, f, v, saved, by in rows}
+        return {(t, r, f): (v, saved, by, sid) for t, r, f, v, saved, by, sid in rows}
 
     def known_values(self, pair_id: str, revision: int) -> dict[ValueKey, set[str]]:
         """Every value each field has had in this revision: as issued and in every accepted
@@ -530,6 +568,79 @@ class Ledger:
         )
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
+
+    # --- conflicts between copies (issue 5) ---------------------------------------------------
+
+    def add_conflicts(self, submission_id: int, conflicts: Iterable[Conflict]) -> None:
+        """Record the conflicts a submission brought (both copies changed one field)."""
+        self.conn.executemany(
+            "INSERT INTO conflicts (submission_id, other_submission_id, pair_id, tool, row_key, "
+            "field, value, other_value, current_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (submission_id, c.other_submission_id, c.pair_id, *c.key, c.value,
+                 c.other_value, c.current_value)
+                for c in conflicts
+            ],
+        )  # fmt: skip
+
+    def conflicts(self) -> list[dict[str, object]]:
+        """Every recorded conflict with both files, oldest first."""
+        cur = self.conn.execute("SELECT * FROM conflict_list ORDER BY conflict_id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def revision_record(self, pair_id: str, revision: int) -> tuple[str, str, str] | None:
+        """(issued_at, language, contract_fingerprint) of an issued revision, or None."""
+        row = self.conn.execute(
+            "SELECT issued_at, language, contract_fingerprint FROM revisions "
+            "WHERE pair_id = ? AND revision = ?",
+            (pair_id, revision),
+        ).fetchone()
+        return (str(row[0]), str(row[1]), str(row[2])) if row else None
+
+    def resumed_submission(self, sha256: str, file_name: str) -> SubmissionRecord | None:
+        """A submission of these exact bytes under this exact name: what an interrupted sync
+        recorded before it could remove the file from the inbox."""
+        row = self.conn.execute(
+            "SELECT * FROM submissions WHERE sha256 = ? AND file_name = ? "
+            "AND status != 'duplicate' ORDER BY submission_id DESC",
+            (sha256, file_name),
+        ).fetchone()
+        return SubmissionRecord(*row) if row else None
+
+    def accepted_sha256s(self) -> set[str]:
+        """The SHA-256 of every accepted file: a file among them is a duplicate."""
+        rows = self.conn.execute("SELECT sha256 FROM submissions WHERE status = 'accepted'")
+        return {sha for (sha,) in rows}
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the ledger file and flush it to disk (a no-op for a
+        ledger not in WAL mode beyond the flush SQLite already did)."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # --- passwords of encrypted workbooks (issue 5) -----------------------------------------
+
+    def workbook_password(self, pair_id: str) -> str | None:
+        """The password of a pair's workbooks (``*`` for the programme's one), or None."""
+        row = self.conn.execute(
+            "SELECT password FROM workbook_passwords WHERE pair_id = ?", (pair_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def set_workbook_password(self, pair_id: str, password: str, now: str) -> None:
+        """Keep the password a pair's workbooks (or, as ``*``, all) are encrypted with."""
+        self.conn.execute(
+            "INSERT INTO workbook_passwords (pair_id, password, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (pair_id) DO NOTHING",
+            (pair_id, password, now),
+        )
+
+    def workbook_passwords(self) -> dict[str, str]:
+        """Every kept password, by pair id (``*``: the programme's), in pair order."""
+        rows = self.conn.execute(
+            "SELECT pair_id, password FROM workbook_passwords ORDER BY pair_id"
+        )
+        return {pid: pw for pid, pw in rows}
 
     def current_values(self, pair_id: str | None = None) -> dict[str, dict[ValueKey, str]]:
         """The current value of every field, by pair (empty strings are cleared fields)."""

@@ -7,7 +7,8 @@ locations, never on copied sentences.
 
 Codes are grouped by prefix: ``CFG`` configuration, ``ROS`` roster, ``FIL`` a returned file as a
 whole, ``IDN`` identity of a returned file, ``VAL`` one value in a returned file,
-``MAT`` matching (proposals, the coordinator's decisions, pair endings).
+``MAT`` matching (proposals, the coordinator's decisions, pair endings), ``SYN`` a sync run as a
+whole (its lock, conflicts between copies).
 
 The English wording is here; French, Spanish and Portuguese wordings live in
 ``toolkit/data/messages/*.yaml`` (``CODE: {fr: {text: ..., todo: ...}, es: ..., pt: ...}``, one
@@ -474,6 +475,89 @@ CATALOGUE: dict[str, MessageSpec] = {
         "The file could not be read ({detail})",
         "Please ask the sender to save the workbook again as .xlsx and resend it; the original "
         "is kept here.",
+    ),
+    # --- sync: formats, containers, identity fallback, dates, sheets (issue 5) -----------------
+    "FIL008": MessageSpec(
+        Severity.ERROR,
+        "The attachment {value!r} is an archive or email that cannot be opened safely ({detail})",
+        "Please ask the sender to attach the workbook itself (.xlsx), not inside a .zip or a "
+        "forwarded email.",
+    ),
+    "FIL009": MessageSpec(
+        Severity.ERROR,
+        "The archive or email holds no workbook ({detail})",
+        "Please ask the sender to attach the pair workbook itself, saved as .xlsx.",
+    ),
+    "FIL010": MessageSpec(
+        Severity.WARNING,
+        "{value!r} inside this archive or email was not read ({detail})",
+        "If it is a pair workbook, please ask the sender to attach it directly.",
+    ),
+    "FIL011": MessageSpec(
+        Severity.INFO,
+        "This file is an older copy: it holds exactly what an earlier return of the same copy "
+        "held, so nothing in it was applied and no newer value was changed",
+        "Nothing to do; if the sender meant to send something new, please ask for their "
+        "latest copy.",
+    ),
+    "IDN006": MessageSpec(
+        Severity.WARNING,
+        "The hidden identity sheet is missing; the file was identified as pair {value!r}, "
+        "revision {detail}, from its Start here sheet and its layout",
+        "Nothing to do now; please ask the pair to keep filling the workbook they were sent "
+        "rather than a copy.",
+    ),
+    "IDN007": MessageSpec(
+        Severity.ERROR,
+        "The hidden identity sheet is missing and the Start here sheet cannot identify the file "
+        "with certainty ({detail})",
+        "Please check which pair sent it, and ask them to fill the workbook they were sent and "
+        "return that file.",
+    ),
+    "VAL015": MessageSpec(
+        Severity.WARNING,
+        "{value!r} in '{column}' could be day/month or month/day; it was read as {detail}, "
+        "the usual order in {country}",
+        "Please check the date with the pair; picking dates from the cell avoids the doubt.",
+    ),
+    "VAL016": MessageSpec(
+        Severity.WARNING,
+        "Sheet '{sheet}' was renamed; it was recognised as '{expected}' by its headers and read",
+        "Please ask the sender not to rename sheets.",
+    ),
+    "VAL017": MessageSpec(
+        Severity.WARNING,
+        "Sheet '{sheet}' is not part of the pair workbook; what it holds was not read",
+        "If it holds session notes or ratings, please ask the pair to type them into the "
+        "workbook's own sheets.",
+    ),
+    "VAL018": MessageSpec(
+        Severity.WARNING,
+        "Row {value!r} ('{column}') was deleted from sheet '{sheet}'; nothing stored for it was "
+        "changed",
+        "If the pair typed something in that row, please ask them to type it again in a copy "
+        "where the row is still there.",
+    ),
+    # --- sync (SYN) ----------------------------------------------------------------------------
+    "SYN001": MessageSpec(
+        Severity.ERROR,
+        "Another sync is running on this programme folder (process {value}, started {detail}); "
+        "nothing was done",
+        "Please wait for it to finish and run this command again. If no sync is running, "
+        "delete the file {file}.",
+    ),
+    "SYN002": MessageSpec(
+        Severity.INFO,
+        "A sync that was interrupted (process {value}, started {detail}) left its lock; "
+        "this sync took it over",
+        "Nothing to do: files the interrupted sync had not finished are read again.",
+    ),
+    "SYN003": MessageSpec(
+        Severity.WARNING,
+        "'{column}' was changed in both copies: {value!r} in this file and {current!r} in "
+        "{other}; the one saved last, {winner!r}, is current and both are kept",
+        "Please check with the pair which value is right; the Conflicts sheet of master.xlsx "
+        "lists every such case.",
     ),
 }
 

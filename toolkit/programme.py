@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from toolkit.countries import DateOrder, default_countries
 from toolkit.errors import ConfigError, ProgrammeFolderError
 from toolkit.messages import Finding, finding
 from toolkit.text import LANGUAGES
@@ -155,6 +156,28 @@ class Matching(_Model):
     )
 
 
+class Confidentiality(_Model):
+    """How pair workbooks are protected in transit (issue 5)."""
+
+    encrypt_workbooks: bool = Field(
+        default=False,
+        description="Encrypt every pair workbook with a password ('build' then acts as "
+        "'build --encrypt'); the passwords are listed only in master.xlsx.",
+    )
+    password_scope: Literal["pair", "programme"] = Field(
+        default="pair", description="One password per pair, or one for the whole programme."
+    )
+
+
+class CountrySetting(_Model):
+    """Per-country overrides of the built-in country facts (issue 5)."""
+
+    date_order: DateOrder = Field(
+        description="How people there write dates as text: dmy (15/03/2026), mdy (03/15/2026) "
+        "or ymd; used to read an ambiguous date such as 03/04/2026."
+    )
+
+
 class Programme(_Model):
     """Everything in ``programme.yaml``."""
 
@@ -176,6 +199,11 @@ class Programme(_Model):
     matching: Matching = Field(
         default_factory=Matching, description="How 'mentorkit match' proposes pairs."
     )
+    confidentiality: Confidentiality = Field(default_factory=Confidentiality)
+    countries: dict[str, CountrySetting] = Field(
+        default_factory=dict,
+        description="Overrides by ISO country code, e.g. {US: {date_order: mdy}}.",
+    )
 
     @field_validator("framework")
     @classmethod
@@ -183,6 +211,15 @@ class Programme(_Model):
         if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
             raise ValueError("a folder inside the programme folder, e.g. 'framework'")
         return value
+
+    def date_order(self, country: str) -> DateOrder:
+        """How dates typed as text are ordered in ``country`` (programme.yaml, then built-in)."""
+        code = country.upper()
+        override = {k.upper(): v for k, v in self.countries.items()}.get(code)
+        if override:
+            return override.date_order
+        known = default_countries().get(code)
+        return known.date_order if known else "dmy"
 
     @field_validator("languages")
     @classmethod

@@ -101,15 +101,22 @@ def check(folder: Path) -> None:
     is_flag=True,
     help="Issue a new revision of every active pair's workbook, carrying everything merged so far.",
 )
+@click.option(
+    "--encrypt/--no-encrypt",
+    default=None,
+    help="Encrypt each pair workbook with its pair's own password, listed only on the "
+    "'Passwords (coordinator only)' sheet of master.xlsx (default: programme.yaml's "
+    "confidentiality.encrypt_workbooks).",
+)
 @handle_errors
-def build(folder: Path, refresh: bool) -> None:
+def build(folder: Path, refresh: bool, encrypt: bool | None) -> None:
     """Write one workbook per pair into DIR/outbox and regenerate master.xlsx.
 
     Pairs that already have a workbook are left alone unless --refresh is given.
     """  # fmt: skip
     from builders.programme import build_programme
 
-    result = build_programme(folder, refresh=refresh, progress=progress("built"))
+    result = build_programme(folder, refresh=refresh, encrypt=encrypt, progress=progress("built"))
     for f in result.findings:
         click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
     click.echo(
@@ -135,14 +142,18 @@ def build(folder: Path, refresh: bool) -> None:
 def sync(folder: Path, dry_run: bool) -> None:
     """Take every returned file in DIR/inbox into the ledger and regenerate master.xlsx.
 
-    Accepted files move to archive/, rejected ones to quarantine/ with a reason file.
-    Exit code 0: all accepted; 1: some quarantined or with findings; 2: usage error.
+    Workbooks (.xlsx, .xlsm, .xls, .ods, encrypted ones this programme issued) and .zip or
+    .eml files holding them are read. Accepted files move to archive/, rejected ones to
+    quarantine/ with a reason file; a receipt for each is written to outbox/receipts/.
+    Exit code 0: all accepted; 1: some quarantined or with findings; 2: usage error, or
+    another sync is running.
     """  # fmt: skip
     from sync.run import sync_programme
 
     result = sync_programme(folder, dry_run=dry_run, progress=progress("read"))
     _render_sync(result)
     if not dry_run:
+        _write_receipts(folder, result)
         _regenerate_master(folder)
     sys.exit(result.exit_code)
 
@@ -192,8 +203,9 @@ def demo(folder: Path, seed: int) -> None:
     """Run the whole cycle on an example cohort in DIR (default ./mentorkit-demo).
 
     Creates the programme, builds 14 pair workbooks, simulates two rounds of returns filled
-    the way people fill them (a duplicate, a damaged file and typing mistakes included),
-    syncs them, and regenerates the master workbook.
+    the way people fill them (a duplicate, a damaged file, a stale copy, typing mistakes and,
+    when LibreOffice is installed, an .xlsx and an .ods re-saved by it), syncs them, writes
+    the receipts, and regenerates the master workbook.
     """  # fmt: skip
     from toolkit.cli.demo import run_demo
 
@@ -203,6 +215,7 @@ def demo(folder: Path, seed: int) -> None:
         f"  {folder / 'outbox'}      the pair workbooks as issued (open one in a spreadsheet)\n"
         f"  {folder / 'archive'}     every accepted return, byte for byte\n"
         f"  {folder / 'quarantine'}  the damaged return and its .reason.txt\n"
+        f"  {folder / 'outbox' / 'receipts'}  a receipt for every file, to email back\n"
         f"  {folder / 'master.xlsx'}  Indicators, Pairs, Submissions, Data quality\n"
         f"Try: mentorkit sync {folder}   (nothing new: the ledger does not change)"
     )  # fmt: skip
@@ -226,6 +239,8 @@ def samples(folder: Path) -> None:
 
 
 def _render_sync(result: Any) -> None:
+    for note in result.notes:
+        click.secho(f"Note: {note.render()}", fg="yellow")
     prefix = "Dry run (nothing written): " if result.dry_run else ""
     click.echo(
         f"{prefix}{len(result.files)} file(s) in inbox/: {result.count('accepted')} accepted, "
@@ -238,6 +253,12 @@ def _render_sync(result: Any) -> None:
             click.echo(f"    {outcome.reason.render()}")
         elif outcome.status == "duplicate":
             click.echo(f"  Duplicate {outcome.name}: already received; nothing changed.")
+    if result.conflicts:
+        click.secho(
+            f"Conflicts ({len(result.conflicts)}): both copies changed these fields; the value "
+            "saved last is current, both are kept (master.xlsx, sheet 'Conflicts').",
+            fg="yellow",
+        )
     findings = result.findings
     quarantined = {id(o.reason) for o in result.files if o.reason}
     located = [f for f in findings if id(f) not in quarantined]
@@ -245,6 +266,17 @@ def _render_sync(result: Any) -> None:
         click.echo(f"Findings ({len(located)}):")
         for f in located:
             click.echo(f"  {f.render()}")
+
+
+def _write_receipts(folder: Path, result: Any) -> None:
+    from builders.receipt import write_receipts
+
+    written = write_receipts(folder, result)
+    if written:
+        click.echo(
+            f"Wrote {len(written)} receipt(s) in {folder / 'outbox' / 'receipts'}: "
+            "email each back to its sender."
+        )
 
 
 def _regenerate_master(folder: Path, quiet_errors: bool = True) -> None:

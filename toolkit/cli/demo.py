@@ -5,7 +5,8 @@ It creates a programme folder, writes a roster of 14 pairs in Kenya, Senegal and
 way people would: each pair fills *its own copy* with openpyxl and emails it back (a file in
 ``inbox/``) at the end of quarter 1 and again at the end of quarter 2. Along the way one file is
 sent twice, one arrives damaged, one has a value typed past a dropdown and a duration typed as
-words, and one pair never returns anything. Each round is synced into the ledger, and the master
+words, one pair sends a stale copy, two pairs use LibreOffice (one saving as .ods), and one
+pair never returns anything. Each round is synced into the ledger, and the master
 workbook is regenerated.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,9 +23,11 @@ from pathlib import Path
 
 from builders.master import MasterResult, write_master
 from builders.programme import BuildResult, build_programme, create_programme
+from builders.receipt import write_receipts
 from sync.run import SyncResult, sync_programme
 from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import load_contract
+from toolkit.errors import ToolkitError
 from toolkit.framework import load_framework
 from toolkit.ledger import Ledger
 from toolkit.programme import ProgrammeFolder, load_programme
@@ -79,6 +83,8 @@ PAIRINGS = [
     ("CD-M05", "CD-E04"), ("CD-M03", "CD-E05"),
 ]  # fmt: skip
 SILENT_PAIR = "P013"  # never returns anything
+STALE_PAIR = "P010"  # also sends its first-round copy again, after the second-round one
+LIBREOFFICE_PAIRS = {"P003": "xlsx", "P006": "ods"}  # second-round returns re-saved by LibreOffice
 GOALS = {
     "en": ["Design a results framework with SMART indicators for my project",
            "Run a data quality assessment and follow up its findings",
@@ -108,8 +114,15 @@ class DemoResult:
     returned_files: int = 0
 
 
-def run_demo(root: Path, *, seed: int = 7, echo: Echo | None = None) -> DemoResult:
-    """Run the whole cycle in ``root`` (which must not hold a programme yet)."""
+def run_demo(
+    root: Path, *, seed: int = 7, echo: Echo | None = None, libreoffice: bool = True
+) -> DemoResult:
+    """Run the whole cycle in ``root`` (which must not hold a programme yet).
+
+    With ``libreoffice`` (and LibreOffice installed), two second-round returns are re-saved by
+    LibreOffice, one as .xlsx and one as .ods, as pairs using it would send them. Their bytes
+    (and so their SHA-256 on the master) differ from run to run; the ledger's values do not.
+    """
     say = echo or (lambda _msg: None)
     rng = random.Random(seed)
     people = [_person(p, "mentor") for p in MENTORS] + [_person(p, "mentee") for p in MENTEES]
@@ -145,8 +158,16 @@ def run_demo(root: Path, *, seed: int = 7, echo: Echo | None = None) -> DemoResu
         for w in build.workbooks:
             shutil.copy(w.path, copies[w.pair_id])  # what each pair receives by email
         behaviour = {pid: _Behaviour(rng) for pid in sorted(copies)}
+        soffice = shutil.which("soffice") or shutil.which("libreoffice") if libreoffice else None
+        if libreoffice and soffice is None:
+            say(
+                "   LibreOffice (soffice) is not installed: the returns re-saved by LibreOffice "
+                "(.xlsx and .ods) are left out of this demo; those pairs send Excel files."
+            )
+        stale = Path(tmp) / "stale.xlsx"
         for n, (returned_on, months, quarters) in enumerate(ROUNDS, start=1):
             sent = 0
+            resave: dict[str, list[tuple[str, Path]]] = {}
             for pid in sorted(copies):
                 if pid == SILENT_PAIR:
                     continue
@@ -158,8 +179,14 @@ def run_demo(root: Path, *, seed: int = 7, echo: Echo | None = None) -> DemoResu
                     filler.type_raw("sessions", "mode", "WhatsApp", "3")
                 saved = dt.datetime.combine(returned_on, dt.time(8, 0), tzinfo=dt.timezone.utc)
                 filler.save(copies[pid], saved_at=saved - dt.timedelta(days=int(pid[1:]) % 5))
-                shutil.copy(copies[pid], folder.inbox / _mail_name(pid, lang, n))
                 sent += 1
+                fmt = LIBREOFFICE_PAIRS.get(pid) if n == 2 and soffice else None
+                if fmt:
+                    resave.setdefault(fmt, []).append((_mail_name(pid, lang, n, fmt), copies[pid]))
+                    continue
+                shutil.copy(copies[pid], folder.inbox / _mail_name(pid, lang, n))
+                if n == 1 and pid == STALE_PAIR:
+                    shutil.copy(copies[pid], stale)
             if n == 1:
                 # The same attachment forwarded twice, and one attachment damaged in transit.
                 shutil.copy(
@@ -168,9 +195,25 @@ def run_demo(root: Path, *, seed: int = 7, echo: Echo | None = None) -> DemoResu
                 damaged = (folder.inbox / _mail_name("P007", "fr", 1)).read_bytes()
                 (folder.inbox / "P007 renvoi.xlsx").write_bytes(damaged[: len(damaged) // 2])
                 sent += 2
+            if n == 2:
+                # The mentee finds the first-round attachment in their mailbox, opens it,
+                # saves it and sends it again after the new one: a stale copy.
+                old_copy = PairWorkbookFiller(stale, contract, languages[STALE_PAIR])
+                moment = dt.datetime.combine(returned_on, dt.time(12, 0), tzinfo=dt.timezone.utc)
+                old_copy.save(
+                    folder.inbox / f"Fwd_ old workbook {STALE_PAIR}.xlsx", saved_at=moment
+                )
+                sent += 1
+            notes = []
+            for fmt, jobs in sorted(resave.items()):
+                _libreoffice(soffice or "", fmt, jobs, folder.inbox, Path(tmp) / fmt)
+                notes.append(f"   {', '.join(n for n, _ in jobs)}: re-saved by LibreOffice.")
+            if n == 2:
+                notes.append(f"   Fwd_ old workbook {STALE_PAIR}.xlsx: a stale copy sent again.")
             result.returned_files += sent
             moment = dt.datetime.combine(returned_on, dt.time(17, 0), tzinfo=dt.timezone.utc)
             synced = sync_programme(root, now=moment)
+            write_receipts(root, synced)
             result.rounds.append(synced)
             say(
                 f"{n + 2}. Round {n} ({returned_on.isoformat()}): {sent} files returned; "
@@ -178,6 +221,8 @@ def run_demo(root: Path, *, seed: int = 7, echo: Echo | None = None) -> DemoResu
                 f"{synced.count('quarantined')} quarantined; {synced.values_new} new values, "
                 f"{synced.values_changed} changed; {len(synced.findings)} findings."
             )
+            for note in notes:
+                say(note)
     programme = load_programme(folder.config)
     with Ledger(folder.ledger) as ledger:
         moment = dt.datetime.combine(ROUNDS[-1][0], dt.time(17, 5), tzinfo=dt.timezone.utc)
@@ -194,9 +239,32 @@ def _person(row: tuple[str, ...], role: str) -> tuple[str, ...]:
     return (pid, name, email, role, country, office, sector, level, languages, sex, "", domains)
 
 
-def _mail_name(pair_id: str, lang: str, round_no: int) -> str:
+def _mail_name(pair_id: str, lang: str, round_no: int, ext: str = "xlsx") -> str:
     word = "classeur" if lang == "fr" else "workbook"
-    return f"Re_ {word} {pair_id} ({round_no}).xlsx"
+    return f"Re_ {word} {pair_id} ({round_no}).{ext}"
+
+
+def _libreoffice(
+    soffice: str, fmt: str, jobs: list[tuple[str, Path]], inbox: Path, work: Path
+) -> None:
+    """Re-save files with LibreOffice (one call for all, as CI does) into ``inbox``."""
+    work.mkdir(parents=True, exist_ok=True)
+    sources = []
+    for name, path in jobs:
+        source = work / f"in-{len(sources)}.xlsx"
+        shutil.copy(path, source)
+        sources.append((name, source))
+    profile = (work / "profile").resolve().as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", fmt, "--outdir", str(work / "out"), *(str(s) for _, s in sources)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    for name, source in sources:
+        converted = work / "out" / f"{source.stem}.{fmt}"
+        if not converted.is_file():  # LibreOffice can skip a file without a word
+            raise ToolkitError(f"LibreOffice did not convert {name}; please run the demo again.")
+        shutil.copy(converted, inbox / name)
 
 
 class _Behaviour:

@@ -1,0 +1,134 @@
+"""Examining one returned workbook: decrypt, check, read, identify and parse it.
+
+:func:`examine` is everything sync does to a file *before* the merge, and it only reads the
+ledger, so it can run in a worker process (:mod:`sync.pool`) as well as in the sync itself.
+Its result, :class:`Examined`, is a plain picklable value: the verified identity and the
+snapshot, or the finding that keeps the file out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sync.identify import identify, identify_from_start
+from sync.parse import Snapshot, parse_workbook
+from sync.reader import file_saved_at, read_workbook
+from sync.values import ChoiceIndex
+from toolkit.contract import Contract, LayoutKind, rows_for
+from toolkit.encryption import candidate_passwords, decrypt, is_encrypted
+from toolkit.framework import Framework
+from toolkit.identity import PairIdentity
+from toolkit.ledger import Ledger, PairRecord
+from toolkit.messages import Finding, finding
+from toolkit.programme import Programme
+
+
+@dataclass
+class Examined:
+    """What examining a file gave: an identity and a snapshot, or why it is refused."""
+
+    identity: PairIdentity | None = None
+    snapshot: Snapshot | None = None
+    findings: list[Finding] = field(default_factory=list)
+    """The reason for a refusal, or the notes about an accepted file (IDN006)."""
+    saved_at: str | None = None
+    language: str = ""
+    read_by_sheet: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ExamineContext:
+    """What examining needs besides the file: the programme and a (read-only) ledger."""
+
+    ledger: Ledger
+    programme: Programme
+    framework: Framework
+    contract: Contract
+    choices: ChoiceIndex
+    scratch: Path
+    """A folder for decrypted copies, which the readers need as files."""
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def people(self) -> dict[str, dict[str, str]]:
+        if "people" not in self._cache:
+            self._cache["people"] = self.ledger.people()
+        return self._cache["people"]
+
+    def passwords(self) -> dict[str, str]:
+        if "passwords" not in self._cache:
+            self._cache["passwords"] = self.ledger.workbook_passwords()
+        return self._cache["passwords"]
+
+    def record(self) -> Any:
+        if "record" not in self._cache:
+            self._cache["record"] = self.ledger.programme()
+        return self._cache["record"]
+
+    def row_keys(self, pair: PairRecord, lang: str) -> dict[str, set[str]]:
+        key = f"rows:{pair.level}:{lang}"
+        if key not in self._cache:
+            months = self.programme.cycle.months
+            self._cache[key] = {
+                tool.code: {
+                    r.key
+                    for r in rows_for(
+                        tool, self.framework, level=pair.level, months=months, lang=lang
+                    )
+                }
+                for tool in self.contract.tools
+                if tool.kind is not LayoutKind.FORM
+            }
+        return self._cache[key]
+
+
+def examine(
+    path: Path,
+    data: bytes,
+    name: str,
+    saved_at: str | None,
+    ctx: ExamineContext,
+    reader: Any,
+    extents: bool = True,
+) -> Examined:
+    """Examine a file (its bytes ``data``, also at ``path`` for the readers); ``extents``
+    as in :func:`toolkit.filesafety.inspect_workbook`."""
+    if is_encrypted(data):
+        opened = decrypt(data, candidate_passwords(name, ctx.passwords()))
+        if opened is None:
+            return Examined(findings=[finding("FIL004", file=name)])
+        path = ctx.scratch / f"{hashlib.sha256(data).hexdigest()[:16]}.xlsx"
+        path.write_bytes(opened[0])
+        saved_at = saved_at or file_saved_at(path)
+    read = read_workbook(path, display_name=name, reader=reader, extents=extents)
+    if not read.ok:
+        return Examined(findings=read.findings)
+    record = ctx.record()
+    found = identify(read.sheets, ctx.ledger, record, name)
+    if found.identity is None and found.problem is not None and found.problem.code == "IDN001":
+        found = identify_from_start(
+            read.sheets, ctx.ledger, record, name, ctx.contract, ctx.programme.programme.name
+        )
+    if found.identity is None:
+        assert found.problem is not None
+        return Examined(findings=[found.problem])
+    ident = found.identity
+    pair = ctx.ledger.pair(ident.pair_id)
+    assert pair is not None
+    country = ctx.people().get(pair.mentee_id, {}).get("country", "")
+    snapshot = parse_workbook(
+        read.sheets, ctx.contract, ident.language, name, ctx.row_keys(pair, ident.language),
+        ctx.choices, date_order=ctx.programme.date_order(country), country=country,
+    )  # fmt: skip
+    notes = []
+    if found.note is not None:
+        # Without the signature, only a workbook laid out exactly as issued is trusted.
+        if any(f.code in ("VAL007", "VAL008", "VAL016") for f in snapshot.findings):
+            detail = "its sheets or headers differ from the workbook as issued"
+            return Examined(findings=[finding("IDN007", file=name, detail=detail)])
+        notes.append(found.note)
+    counts = dict(sorted(Counter(k[0] for k in snapshot.values).items()))
+    return Examined(ident, snapshot, notes, saved_at, pair.language, counts)
