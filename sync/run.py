@@ -183,6 +183,8 @@ def sync_programme(
                             progress(i, len(files), path.name)
             finally:
                 ingest.leave_inbox()
+                if not dry_run:
+                    _at_rest(ledger)
     return result
 
 
@@ -516,6 +518,13 @@ def _fast_commits(ledger: Ledger) -> None:
     checkpoint) before any file leaves the inbox, so a power cut cannot lose a file either."""
     ledger.conn.execute("PRAGMA journal_mode = WAL")
     ledger.conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _at_rest(ledger: Ledger) -> None:
+    """Back to a plain rollback journal once the sync is done, so the ledger at rest is one
+    file (no ``-wal``/``-shm`` beside it) that can be copied, backed up or kept on a shared
+    drive like any other."""
+    ledger.conn.execute("PRAGMA journal_mode = DELETE")
 
 
 def _linked(path: Path | None, target: Path) -> bool:

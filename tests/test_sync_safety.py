@@ -267,3 +267,17 @@ def test_new_sync_codes_are_translated(lang: str) -> None:
     for code in ("FIL008", "FIL009", "FIL010", "FIL011", "IDN006", "IDN007", "VAL015", "VAL016",
                  "VAL017", "VAL018", "SYN001", "SYN002", "SYN003"):  # fmt: skip
         assert table[code][lang]["text"] and table[code][lang]["todo"], (code, lang)
+
+
+def test_the_ledger_is_one_plain_file_once_a_sync_is_done(programme: Path, fill) -> None:
+    # Sync writes with a write-ahead log for speed, but a ledger at rest must be a single file
+    # that can be copied, backed up or kept on a shared drive.
+    f = fill("P001")
+    _typical(f)
+    f.save(programme / "inbox" / "a.xlsx")
+
+    sync_programme(programme)
+
+    assert not list(programme.glob("mentorkit.db-*"))
+    with sqlite3.connect(programme / "mentorkit.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
