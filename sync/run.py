@@ -33,6 +33,7 @@ import hashlib
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -523,8 +524,10 @@ def _fast_commits(ledger: Ledger) -> None:
 def _at_rest(ledger: Ledger) -> None:
     """Back to a plain rollback journal once the sync is done, so the ledger at rest is one
     file (no ``-wal``/``-shm`` beside it) that can be copied, backed up or kept on a shared
-    drive like any other."""
-    ledger.conn.execute("PRAGMA journal_mode = DELETE")
+    drive like any other. While another program still reads the ledger this cannot be done;
+    it stays as it is, safely, and the next sync tries again."""
+    with contextlib.suppress(sqlite3.OperationalError):
+        ledger.conn.execute("PRAGMA journal_mode = DELETE")
 
 
 def _linked(path: Path | None, target: Path) -> bool:
