@@ -16,6 +16,9 @@ the ratios (ours / baseline, same run) rather than absolute seconds.
   sheet and the shared strings and parsing their XML with expat, doing nothing with it.
 * build (``--build``): ``build_programme`` (roster → ledger → one pair workbook per pair →
   master), against writing the same cell values with openpyxl (values only).
+* match (``--match MENTEES MENTORS``, default 500 200; ``--match 0 0`` skips it): the matching
+  engine (an assignment solver over the whole cohort) against a greedy baseline on the same
+  generated roster, with both total scores (``tests/benchmark_matching.py``).
 """
 
 from __future__ import annotations
@@ -260,6 +263,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--build", action="store_true", help="also benchmark build")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--match", type=int, nargs=2, default=[500, 200], metavar=("MENTEES", "MENTORS"),
+        help="also benchmark matching at this size (0 0 skips it)",
+    )  # fmt: skip
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="mentorkit-bench-") as tmp:
@@ -268,8 +275,13 @@ def main() -> None:
             if args.build:
                 row |= measure_build(pairs, args.repeat, Path(tmp))
             rows.append(row)
+    if all(args.match):
+        from tests.benchmark_matching import bench_matching
+
+        rows.append(bench_matching(*args.match))
     for row in rows:
-        print(f"--- {row['pairs']} pairs ---")
+        title = f"{row['pairs']} pairs" if "pairs" in row else "matching"
+        print(f"--- {title} ---")
         for key, value in row.items():
             print(f"  {key:<30} {value}")
     if args.json:

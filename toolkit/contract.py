@@ -18,9 +18,9 @@ from enum import Enum
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from toolkit import yamlio
 from toolkit.framework import Framework, load_framework
 from toolkit.text import LANGUAGES, Text, normalise, tr
 
@@ -232,7 +232,7 @@ def load_contract(framework: Framework | None = None) -> Contract:
 
 def _resolved(framework: Framework) -> Contract:
     text = resources.files("toolkit").joinpath("data/contract.yaml").read_text(encoding="utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
+    raw: dict[str, Any] = yamlio.safe_load(text)
     for name, decl in raw["choice_lists"].items():
         if isinstance(decl, list):
             raw["choice_lists"][name] = {"items": decl}

@@ -11,8 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from toolkit import yamlio
 
 DateOrder = Literal["dmy", "mdy", "ymd"]
 
@@ -31,7 +32,7 @@ class Country(BaseModel):
 def default_countries() -> dict[str, Country]:
     """Every ISO 3166-1 alpha-2 country, keyed by upper-case code."""
     text = resources.files("toolkit").joinpath("data/countries.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)["countries"]
+    raw = yamlio.safe_load(text)["countries"]
     return {code: Country.model_validate(facts) for code, facts in raw.items()}
 
 

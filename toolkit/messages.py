@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from toolkit import yamlio
 
 
 class Severity(str, Enum):
@@ -660,7 +660,7 @@ def translations() -> dict[str, dict[str, dict[str, str]]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for code, langs in (yaml.safe_load(entry.read_text(encoding="utf-8")) or {}).items():
+        for code, langs in (yamlio.safe_load(entry.read_text(encoding="utf-8")) or {}).items():
             if code in merged or code not in CATALOGUE:
                 raise ValueError(f"{entry.name}: {code} is translated twice or is not a code")
             merged[code] = langs

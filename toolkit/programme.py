@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from toolkit import yamlio
 from toolkit.countries import DateOrder, default_countries
 from toolkit.errors import ConfigError, ProgrammeFolderError
 from toolkit.messages import Finding, finding
@@ -332,7 +333,7 @@ def load_programme(path: Path) -> Programme:
         f = finding("CFG001", file=path.name, detail=detail)
         raise ConfigError(f.render(), [f]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yamlio.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30
         f = finding("CFG001", file=path.name, detail=str(exc).replace("\n", " "))
         raise ConfigError(f.render(), [f]) from None
