@@ -34,6 +34,7 @@ from toolkit.match_review import (
 )
 from toolkit.matching import (
     MATCHES_FILE,
+    MENTOR_LEFT,
     MatchResult,
     PairKey,
     Score,
@@ -126,7 +127,7 @@ def _propose(
     review: Review,
     rematch: bool,
 ) -> MatchResult:
-    existing = existing_pairs(roster, ledger.pairs(), store.confirmations())
+    existing = existing_pairs(roster, ledger.pairs(), store.confirmations(), store.endings())
     cohort = plan_cohort(roster, existing, settings, review.decisions.values(), rematch=rematch)
     return propose(cohort, settings)
 
@@ -197,6 +198,9 @@ class _Renderer:
             if excluded
             else "Every criterion applies."
         )
+        left = _left_out(result)
+        if left:
+            self.note += f" Left out (their pair ended because they left): {left}."
         self.shown: set[PairKey] = set()
 
     def render(self) -> bytes:
@@ -282,11 +286,13 @@ class _Renderer:
         """Every decision on a pair not shown on the other sheets, so that it is not lost."""
         rows = []
         for key, d in sorted(self.decisions.items()):
-            if key in self.shown or not (d.lock or d.forbid or d.comment):
+            # A lock on a pair that now exists was carried out: it is cleared, not kept.
+            lock = d.lock and key not in self.result.fulfilled_locks
+            if key in self.shown or not (lock or d.forbid or d.comment):
                 continue
             rows.append(
                 [d.mentor_id, self._name(d.mentor_id), d.mentee_id, self._name(d.mentee_id),
-                 "yes" if d.lock else "", "yes" if d.forbid else "", d.comment]
+                 "yes" if lock else "", "yes" if d.forbid else "", d.comment]
             )  # fmt: skip
         headers = ["mentor_id", "mentor", "mentee_id", "mentee", "lock", "forbid", "comment"]
         self._table(DECISIONS_SHEET, headers, rows, [11, 22, 11, 22, 7, 7, 40], coordinator=True)
@@ -331,6 +337,16 @@ class _Renderer:
         if not rows:
             ws.write_string(HEADER_ROW + 1, 0, "(none)")
         return ws
+
+
+def _left_out(result: MatchResult) -> str:
+    """Who an ending took out of matching, e.g. ``mentor M1 (P003), mentee E4 (P005)``."""
+    return ", ".join(
+        f"mentor {p.mentor_id} ({p.pair_id})"
+        if p.ended_reason == MENTOR_LEFT
+        else f"mentee {p.mentee_id} ({p.pair_id})"
+        for p in result.departed
+    )
 
 
 _HELP = {

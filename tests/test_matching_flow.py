@@ -387,3 +387,37 @@ def test_an_ended_pairs_returns_still_sync(programme: Path, fill, ledger_values)
     result = sync_programme(programme, now=NOW + dt.timedelta(days=30))
     assert [(o.status, o.pair_id) for o in result.files] == [("accepted", "P001")]
     assert ledger_values("P001")[("agreement", "", "goal_1")] == "Write the final report"
+
+
+def test_rematch_after_endings_honours_the_reason_and_forgets_carried_out_locks(
+    programme: Path,
+) -> None:
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+    path = programme / "matches.xlsx"
+    for r in table(path, "Proposed pairs"):
+        edit(path, "Proposed pairs", r["_row"], lock="yes")
+    assert invoke("match", programme, "--confirm")[0] == 0
+    build_programme(programme, now=NOW, as_of=dt.date(2026, 1, 1))
+    with Ledger(programme / "mentorkit.db") as ledger:
+        pairs = {p.mentee_id: p for p in ledger.pairs()}
+    assert sorted(pairs) == ["E1", "E2", "E3"]
+    code, out = invoke("pair", "end", programme, pairs["E1"].pair_id, "--reason", "mentor-left")
+    assert code == 0 and "left out of matching" in out, out
+    end_pair(programme, pairs["E2"].pair_id, "mentee-left", now=NOW)
+    code, out = invoke("match", programme)
+    assert "1 mentee(s) whose pair ended are waiting" in out, out
+    for _ in range(2):  # the old locks stay carried out, run after run
+        code, out = invoke("match", programme, "--rematch")
+        assert "MAT012" not in out and "MAT023" not in out, out
+        assert "[MAT024]" in out and "[MAT025]" in out, out
+        gone = pairs["E1"].mentor_id
+        offered = table(path, "Proposed pairs") + table(path, "Alternatives")
+        assert gone not in {r["mentor_id"] for r in offered}
+        listed = offered + table(path, "Unmatched")
+        assert "E2" not in {r["mentee_id"] for r in listed}
+        assert "E1" in {r["mentee_id"] for r in listed}
+        assert [r["lock"] for r in table(path, "Decisions")] == []
+    note = openpyxl.load_workbook(path)["Proposed pairs"]["A3"].value
+    assert f"mentor {gone} ({pairs['E1'].pair_id})" in note
+    assert f"mentee E2 ({pairs['E2'].pair_id})" in note

@@ -25,6 +25,10 @@ score is the sum of its points, so the per-criterion columns add up to the total
 that does not apply is *excluded* (it scores 0 points for every pair, and says so): time zone
 when delivery is in person, country diversity when ``cross_country`` is ``any``.
 
+**Who takes part**: a mentor whose pair ended with ``mentor-left`` is out of matching; a
+mentee whose pair ended with ``mentee-left`` is out of re-matching. A coordinator's lock on a
+pair that exists (active or ended) was carried out and is dropped.
+
 **Optimisation**: as many mentees as possible are matched, and among those solutions the total
 score is the highest. It is one assignment problem (scipy's ``linear_sum_assignment``) over a
 mentee x mentor-place matrix, each mentor's column repeated once per free place, impossible cells
@@ -43,7 +47,7 @@ from scipy.optimize import linear_sum_assignment
 
 from toolkit.countries import default_countries
 from toolkit.framework import Framework
-from toolkit.ledger import Confirmation, PairRecord
+from toolkit.ledger import Confirmation, PairEnding, PairRecord
 from toolkit.messages import Finding, finding
 from toolkit.programme import CRITERIA, DeliveryMode, Programme
 from toolkit.roster import LEVELS, PairRow, Person, Roster, reporting_chain
@@ -140,6 +144,15 @@ class Cohort:
     locks: tuple[Decision, ...] = ()
     waiting_rematch: tuple[str, ...] = ()
     """Mentees whose pair ended and who are not in this pool (``--rematch`` adds them)."""
+    capacity: dict[str, int] = field(default_factory=dict)
+    """Each mentor's capacity (the roster's, or the programme's default)."""
+    load: dict[str, int] = field(default_factory=dict)
+    """Each mentor's active (or pending) pairs."""
+    departed: tuple[ExistingPair, ...] = ()
+    """Ended pairs whose mentor left (that mentor is out of matching) or whose mentee left
+    (that mentee is out of re-matching)."""
+    fulfilled_locks: frozenset[PairKey] = frozenset()
+    """Locked pairs that exist now (active or ended): carried out, so no longer applied."""
 
 
 @dataclass(frozen=True)
@@ -149,19 +162,37 @@ class ExistingPair:
     mentor_id: str
     mentee_id: str
     active: bool
+    pair_id: str = ""
+    """The ledger's pair code ('' for a pair not yet built)."""
+    ended_reason: str = ""
+    """Why the pair ended (``mentorkit pair end --reason``); '' while it is active."""
+
+
+MENTOR_LEFT = "mentor-left"
+MENTEE_LEFT = "mentee-left"
 
 
 def existing_pairs(
-    roster: Roster, pairs: Iterable[PairRecord], confirmations: Iterable[Confirmation]
+    roster: Roster,
+    pairs: Iterable[PairRecord],
+    confirmations: Iterable[Confirmation],
+    endings: Iterable[PairEnding] = (),
 ) -> list[ExistingPair]:
-    """Every pair there is or is about to be: the ledger's (active or ended), and, not yet in
-    it, the roster's Pairs sheet rows and the confirmed matches (both pending a build)."""
-    known = {(p.mentor_id, p.mentee_id): p.status == "active" for p in pairs}
+    """Every pair there is or is about to be: the ledger's (active or ended, with the reason
+    it ended), and, not yet in it, the roster's Pairs sheet rows and the confirmed matches
+    (both pending a build)."""
+    reasons = {e.pair_id: e.reason for e in endings}
+    known = {
+        (p.mentor_id, p.mentee_id): ExistingPair(
+            p.mentor_id, p.mentee_id, p.status == "active", p.pair_id, reasons.get(p.pair_id, "")
+        )
+        for p in pairs
+    }
     pending = [(t.mentor_id, t.mentee_id) for t in roster.pairs]
     pending += [(c.mentor_id, c.mentee_id) for c in confirmations]
-    for key in pending:
-        known.setdefault(key, True)
-    return [ExistingPair(m, e, active) for (m, e), active in known.items()]
+    for m, e in pending:
+        known.setdefault((m, e), ExistingPair(m, e, True))
+    return list(known.values())
 
 
 def confirmed_pairs(
@@ -191,36 +222,61 @@ def plan_cohort(
     """The cohort to match now.
 
     Mentees with an active (or pending) pair are not matched. Without ``rematch`` only mentees
-    never paired are; with it, also those whose every pair ended. Mentors' places are their
-    capacity less their active pairs. Every earlier pair is ruled out. Locks on pairs that
-    already exist are fulfilled and dropped.
+    never paired are; with it, also those whose every pair ended, except a mentee whose pair
+    ended because they left (``mentee-left``). A mentor whose pair ended because they left
+    (``mentor-left``) is out of matching. Mentors' places are their capacity less their active
+    pairs. Every earlier pair is ruled out. A lock on a pair that exists (active or ended) was
+    carried out, and is dropped.
     """
     existing = list(existing)
     people = roster.people
     active = {(p.mentor_id, p.mentee_id) for p in existing if p.active}
+    history = frozenset((p.mentor_id, p.mentee_id) for p in existing)
     taken = {mentee for _, mentee in active}
     ever = {p.mentee_id for p in existing}
+    gone_mentors = {p.mentor_id for p in existing if p.ended_reason == MENTOR_LEFT}
+    gone_mentees = {p.mentee_id for p in existing if p.ended_reason == MENTEE_LEFT} - taken
+    departed = _departures(existing, gone_mentors | gone_mentees, people)
     load = Counter(mentor for mentor, _ in active)
-    mentee_ids = sorted(pid for pid, p in people.items() if p.role == "mentee")
+    mentee_ids = sorted(
+        pid for pid, p in people.items() if p.role == "mentee" and pid not in gone_mentees
+    )
     pool = [m for m in mentee_ids if m not in taken and (rematch or m not in ever)]
     waiting = [m for m in mentee_ids if m not in taken and m in ever and m not in pool]
-    mentors = sorted(pid for pid, p in people.items() if p.role == "mentor")
-    free = {}
+    mentors = sorted(
+        pid for pid, p in people.items() if p.role == "mentor" and pid not in gone_mentors
+    )
+    capacity = {}
     for m in mentors:
-        capacity = people[m].capacity
-        capacity = settings.default_capacity if capacity is None else capacity
-        free[m] = max(0, capacity - load[m])
+        given = people[m].capacity
+        capacity[m] = settings.default_capacity if given is None else given
     decisions = list(decisions)
     return Cohort(
         people=people,
         mentees=tuple(pool),
         mentors=tuple(mentors),
-        free=free,
-        history=frozenset((p.mentor_id, p.mentee_id) for p in existing),
+        free={m: max(0, capacity[m] - load[m]) for m in mentors},
+        history=history,
         forbidden=frozenset(d.key for d in decisions if d.forbid),
-        locks=tuple(d for d in decisions if d.lock and d.key not in active),
+        locks=tuple(d for d in decisions if d.lock and d.key not in history),
         waiting_rematch=tuple(waiting),
+        capacity=capacity,
+        load={m: load[m] for m in mentors},
+        departed=departed,
+        fulfilled_locks=frozenset(d.key for d in decisions if d.lock and d.key in history),
     )
+
+
+def _departures(
+    existing: list[ExistingPair], gone: set[str], people: dict[str, Person]
+) -> tuple[ExistingPair, ...]:
+    """The ending that took each person out, one per person still in the roster."""
+    seen: dict[str, ExistingPair] = {}
+    for p in sorted(existing, key=lambda p: (p.pair_id, p.mentor_id, p.mentee_id)):
+        pid = p.mentor_id if p.ended_reason == MENTOR_LEFT else p.mentee_id
+        if p.ended_reason in (MENTOR_LEFT, MENTEE_LEFT) and pid in gone and pid in people:
+            seen.setdefault(pid, p)
+    return tuple(seen.values())
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -294,7 +350,11 @@ class MatchResult:
     mentees: tuple[str, ...] = ()
     waiting_rematch: tuple[str, ...] = ()
     places_left: dict[str, int] = field(default_factory=dict)
-    """Each mentor's free places once this proposal is taken up."""
+    """Each mentor's free places once this proposal (locked pairs included) is taken up."""
+    fulfilled_locks: frozenset[PairKey] = frozenset()
+    """Locks on pairs that exist now: carried out, no longer applied (nor written back)."""
+    departed: tuple[ExistingPair, ...] = ()
+    """Ended pairs that took their mentor out of matching or their mentee out of re-matching."""
 
     @property
     def total_score(self) -> float:
@@ -308,7 +368,11 @@ class MatchResult:
 def propose(cohort: Cohort, settings: Settings) -> MatchResult:
     """Match the cohort: locks first, then the optimum for everyone else."""
     rules = Rules(cohort, settings)
-    result = MatchResult(settings, mentees=cohort.mentees, waiting_rematch=cohort.waiting_rematch)
+    result = MatchResult(
+        settings, mentees=cohort.mentees, waiting_rematch=cohort.waiting_rematch,
+        fulfilled_locks=cohort.fulfilled_locks, departed=cohort.departed,
+    )  # fmt: skip
+    result.findings = departures(cohort)
     free = dict(cohort.free)
     locked = _apply_locks(cohort, rules, free, result)
     pool = [m for m in cohort.mentees if m not in locked]
@@ -332,9 +396,22 @@ def propose(cohort: Cohort, settings: Settings) -> MatchResult:
         if mentee not in assigned:
             result.unmatched.append(rules.unmatched(mentee, cohort.free, feasible[mentee]))
     result.fairness = fairness(cohort, result)
-    result.places_left = {m: free[m] - n for m, n in Counter(assigned.values()).items()}
-    result.places_left = {m: result.places_left.get(m, free[m]) for m in cohort.mentors}
+    used = Counter(assigned.values())
+    result.places_left = {m: free[m] - used[m] for m in cohort.mentors}
     return result
+
+
+def departures(cohort: Cohort) -> list[Finding]:
+    """One finding for each person in the roster whom an ending took out of matching."""
+    findings = []
+    for p in cohort.departed:
+        mentor = p.ended_reason == MENTOR_LEFT
+        person = cohort.people[p.mentor_id if mentor else p.mentee_id]
+        findings.append(
+            finding("MAT024" if mentor else "MAT025", file=ROSTER_FILE, sheet="People",
+                    row=person.row, column="person_id", value=person.person_id, pair=p.pair_id)
+        )  # fmt: skip
+    return findings
 
 
 def _apply_locks(
@@ -343,7 +420,6 @@ def _apply_locks(
     """Fix the coordinator's locked pairs (mentee → mentor) that can be kept; a finding for
     each that cannot."""
     locked: dict[str, str] = {}
-    pool = set(cohort.mentees)
     for d in cohort.locks:
         where = {"file": MATCHES_FILE, "sheet": d.sheet, "row": d.row, "cell": d.cell,
                  "column": "lock", "mentor": d.mentor_id, "mentee": d.mentee_id}  # fmt: skip
@@ -354,7 +430,7 @@ def _apply_locks(
             mentor = locked[d.mentee_id]
             result.findings.append(finding("MAT023", **(where | {"mentor": mentor})))
             continue
-        problem = _lock_problem(d, pool, rules, free)
+        problem = _lock_problem(d, cohort, rules, free)
         if problem:
             result.findings.append(finding("MAT012", detail=problem, **where))
             continue
@@ -363,11 +439,17 @@ def _apply_locks(
     return locked
 
 
-def _lock_problem(d: Decision, pool: set[str], rules: Rules, free: dict[str, int]) -> str:
+def _lock_problem(d: Decision, cohort: Cohort, rules: Rules, free: dict[str, int]) -> str:
     """Why a lock cannot be kept ("" when it can)."""
+    left = {p.mentor_id if p.ended_reason == MENTOR_LEFT else p.mentee_id: p
+            for p in cohort.departed}  # fmt: skip
+    for pid in (d.mentor_id, d.mentee_id):
+        if pid in left:
+            ending = left[pid]
+            return f"{pid!r} left the programme (pair {ending.pair_id}: {ending.ended_reason})"
     if d.mentor_id not in free:
         return f"{d.mentor_id!r} is not a mentor in the roster"
-    if d.mentee_id not in pool:
+    if d.mentee_id not in cohort.mentees:
         return "the mentee already has a pair, or is waiting for 'match --rematch'"
     blocking = rules.blocking(d.mentor_id, d.mentee_id)
     if blocking is not None:

@@ -329,6 +329,20 @@ CATALOGUE: dict[str, MessageSpec] = {
         "kept",
         "Please keep one 'lock' per mentee.",
     ),
+    "MAT024": MessageSpec(
+        Severity.INFO,
+        "Mentor {value!r} is left out of matching: pair {pair} ended because the mentor left "
+        "(mentor-left)",
+        "Nothing to do; they are never proposed again. To take them back in, add them to "
+        "roster.xlsx under a new person_id.",
+    ),
+    "MAT025": MessageSpec(
+        Severity.INFO,
+        "Mentee {value!r} is left out of re-matching: pair {pair} ended because the mentee left "
+        "(mentee-left)",
+        "Nothing to do; 'match --rematch' does not propose a mentor for them. To take them back "
+        "in, pair them in the Pairs sheet of roster.xlsx.",
+    ),
     # --- a returned file as a whole --------------------------------------------------------------
     "FIL001": MessageSpec(
         Severity.ERROR,

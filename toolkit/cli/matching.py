@@ -70,6 +70,16 @@ def match(folder: Path, confirm: bool, rematch: bool) -> None:
     sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
 
 
+_AFTER_ENDING = {
+    "mentor-left": "Its mentor is left out of matching from now on. 'mentorkit match {folder} "
+    "--rematch' proposes a new mentor for its mentee.",
+    "mentee-left": "Its mentee is left out of re-matching; its mentor's place is free again.",
+    "other": "'mentorkit match {folder} --rematch' proposes a new mentor for its mentee (never "
+    "the same one).",
+}
+"""What an ending means for matching, by reason (no-fault as other)."""
+
+
 @click.group()
 def pair() -> None:
     """Manage pairs after they are issued (end a pair)."""
@@ -82,8 +92,8 @@ def pair() -> None:
     "--reason",
     type=click.Choice(REASONS),
     required=True,
-    help="Why the pair ended: no-fault (either side, no cause given), mentor-left, "
-    "mentee-left or other.",
+    help="Why the pair ended: no-fault (either side, no cause given), mentor-left (the mentor "
+    "is never proposed again), mentee-left (the mentee is not re-matched) or other.",
 )
 @click.option(
     "--date",
@@ -104,4 +114,5 @@ def end(folder: Path, pair_id: str, reason: str, ended_on: Any) -> None:
 
     ending = end_pair(folder, pair_id, reason, ended_on.date() if ended_on else None)
     click.echo(f"Pair {ending.pair_id} ended on {ending.ended_on} ({ending.reason}).")
+    click.echo(_AFTER_ENDING.get(reason, _AFTER_ENDING["other"]).format(folder=folder))
     _regenerate_master(folder)
