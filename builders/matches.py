@@ -197,7 +197,7 @@ class _Renderer:
             + "; ".join(f"{c} ({why})" for c, why in excluded.items())
             if excluded
             else "Every criterion applies."
-        )
+        ) + " A criterion whose data is blank for either person scores 0."
         left = _left_out(result)
         if left:
             self.note += f" Left out (their pair ended because they left): {left}."

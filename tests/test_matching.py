@@ -340,3 +340,21 @@ def test_a_lock_on_a_pair_that_exists_was_carried_out() -> None:
     again = run(people, both, [old, new], rematch=True)
     assert (again.findings, again.pairs, again.unmatched) == ([], [], [])
     assert again.fulfilled_locks == {("M1", E), ("M2", E)}
+
+
+@pytest.mark.parametrize("cross_sector", ["any", "preferred"])
+def test_missing_data_earns_no_points(cross_sector: str) -> None:
+    config = Settings(weights=WEIGHTS, cross_sector=cross_sector)
+    mentor, mentee = person("M1", "mentor", country="SN"), person(E, "mentee")
+    for m, e in ((replace(mentor, sector=""), mentee), (mentor, replace(mentee, sector=" ")),
+                 (replace(mentor, sector=""), replace(mentee, sector=""))):  # fmt: skip
+        assert criterion_fits(m, e, config, 0.0)["sector"] == 0.0
+    if cross_sector == "preferred":  # a real difference still earns the bonus
+        assert criterion_fits(mentor, replace(mentee, sector="WASH"), config, 0)["sector"] == 1
+    fits = criterion_fits(replace(mentor, country=""), mentee, config, None)
+    assert (fits["country_diversity"], fits["timezone"]) == (0.0, 0.0)
+    assert criterion_fits(mentor, replace(mentee, domains=()), config, 0)["domain_fit"] == 0
+    # Through the engine: a country without a known time zone earns no time-zone points.
+    result = run([replace(mentor, country="ZZ"), mentee], cross_sector=cross_sector)
+    assert result.pairs[0].score.points["timezone"] == 0
+    assert run([mentor, mentee]).pairs[0].score.points["timezone"] > 0

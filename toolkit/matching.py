@@ -23,7 +23,8 @@ mentors were left but their places went to other mentees, that.
 **Soft criteria**: each scores a fit in [0, 1] and counts ``weight x fit`` points; a pair's
 score is the sum of its points, so the per-criterion columns add up to the total. A criterion
 that does not apply is *excluded* (it scores 0 points for every pair, and says so): time zone
-when delivery is in person, country diversity when ``cross_country`` is ``any``.
+when delivery is in person, country diversity when ``cross_country`` is ``any``. Missing data
+never earns points: a criterion whose data is blank on either side scores 0 for that pair.
 
 **Who takes part**: a mentor whose pair ended with ``mentor-left`` is out of matching; a
 mentee whose pair ended with ``mentee-left`` is out of re-matching. A coordinator's lock on a
@@ -507,8 +508,8 @@ class Rules:
         self.people = cohort.people
         self.chains = {m: set(reporting_chain(m, cohort.people)) for m in cohort.mentees}
         countries = default_countries()
-        self.offset = {
-            pid: countries[p.country].utc_offset if p.country in countries else 0.0
+        self.offset: dict[str, float | None] = {
+            pid: countries[p.country].utc_offset if p.country in countries else None
             for pid, p in cohort.people.items()
         }
         self.weights = {c: settings.weight(c) for c in CRITERIA}
@@ -541,10 +542,10 @@ class Rules:
 
     def score(self, mentor_id: str, mentee_id: str) -> Score:
         """The pair's points on every criterion, and their sum."""
-        fits = criterion_fits(
-            self.people[mentor_id], self.people[mentee_id], self.settings,
-            self.offset[mentor_id] - self.offset[mentee_id],
-        )  # fmt: skip
+        mentor, mentee = self.offset[mentor_id], self.offset[mentee_id]
+        hours_apart = None if mentor is None or mentee is None else mentor - mentee
+        fits = criterion_fits(self.people[mentor_id], self.people[mentee_id], self.settings,
+                              hours_apart)  # fmt: skip
         points = {c: round(self.weights[c] * fits[c], 4) for c in CRITERIA}
         return Score(mentor_id, mentee_id, points, round(sum(points.values()), 4))
 
@@ -584,9 +585,14 @@ class Rules:
 
 
 def criterion_fits(
-    mentor: Person, mentee: Person, settings: Settings, hours_apart: float
+    mentor: Person, mentee: Person, settings: Settings, hours_apart: float | None
 ) -> dict[str, float]:
-    """Each criterion's fit in [0, 1] for a pair (before weights; excluded criteria are 0)."""
+    """Each criterion's fit in [0, 1] for a pair (before weights; excluded criteria are 0).
+
+    Missing data never earns points: a criterion scores 0 when what it compares is blank on
+    either side (no domains, no sector, no country, or a country whose time zone is unknown,
+    ``hours_apart`` None).
+    """
     goals = set(mentee.domains)
     domain_fit = len(goals & set(mentor.domains)) / len(goals) if goals else 0.0
     rank = mentee.preferred_mentors.index(mentor.person_id) if (
@@ -594,10 +600,15 @@ def criterion_fits(
     preference = 0.0 if rank is None else (3 - rank) / 3
     gap = LEVEL_RANK[mentor.level] - LEVEL_RANK[mentee.level]
     level_gap = 1.0 / gap if gap >= 1 else 0.0
-    timezone = max(0.0, WORKING_HOURS - abs(hours_apart)) / WORKING_HOURS
+    timezone = (
+        0.0 if hours_apart is None
+        else max(0.0, WORKING_HOURS - abs(hours_apart)) / WORKING_HOURS
+    )  # fmt: skip
     same = _same_sector(mentor, mentee)
     sector = float(not same) if settings.cross_sector != "any" else float(same)
-    diverse = float(mentor.country != mentee.country)
+    if not (mentor.sector.strip() and mentee.sector.strip()):
+        sector = 0.0
+    diverse = float(bool(mentor.country and mentee.country) and mentor.country != mentee.country)
     fits = {
         "domain_fit": domain_fit, "preference": preference, "level_gap": level_gap,
         "timezone": timezone, "sector": sector, "country_diversity": diverse,
