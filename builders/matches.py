@@ -260,7 +260,13 @@ class _Renderer:
         headers = ["mentor_id", "mentor", "mentor_country", "mentor_places_left", "mentee_id",
                    "mentee", "rank", "total", *CRITERIA, "lock", "forbid", "comment"]  # fmt: skip
         widths = [11, 22, 9, 9, 11, 22, 6, 8, *[10] * len(CRITERIA), 7, 7, 40]
-        self._table(ALTERNATIVES_SHEET, headers, rows, widths, coordinator=True)
+        note = (
+            "Listed: every mentor who meets every rule for the mentee and had a free place "
+            "before this proposal. mentor_places_left counts the places left once the proposal, "
+            "locked pairs included, is taken up: 0 means that taking this mentor moves one of "
+            "their proposed pairs."
+        )
+        self._table(ALTERNATIVES_SHEET, headers, rows, widths, coordinator=True, note=note)
 
     def _unmatched(self) -> None:
         rows = []
@@ -305,12 +311,13 @@ class _Renderer:
         widths: Sequence[int],
         *,
         coordinator: bool = False,
+        note: str = "",
     ) -> Worksheet:
         book = self.book
         ws = book.wb.add_worksheet(name)
         ws.write_string(0, 0, f"{self.title}: {name}", book.fmt["title"])
         ws.write_string(1, 0, self.subtitle)
-        ws.write_string(2, 0, self.note, book.fmt["help"])
+        ws.write_string(2, 0, f"{note} {self.note}" if note else self.note, book.fmt["help"])
         inputs = {i for i, h in enumerate(headers) if h in ("lock", "forbid", "comment")}
         formats = [
             book.fmt["input"] if c in inputs else book.fmt["decimal"] if h in SCORES else None

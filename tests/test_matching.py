@@ -358,3 +358,16 @@ def test_missing_data_earns_no_points(cross_sector: str) -> None:
     result = run([replace(mentor, country="ZZ"), mentee], cross_sector=cross_sector)
     assert result.pairs[0].score.points["timezone"] == 0
     assert run([mentor, mentee]).pairs[0].score.points["timezone"] > 0
+
+
+def test_alternatives_treat_every_full_mentor_alike() -> None:
+    # M1 is filled by a lock, M2 by the solver: both stay alternatives, with 0 places left.
+    people = [person("M1", "mentor", capacity=1), person("M2", "mentor", capacity=1),
+              person(E, "mentee"), person("E2", "mentee"), person("E3", "mentee")]  # fmt: skip
+    result = run(people, decisions=[Decision("M1", E, lock=True, sheet="S", row=5)])
+    assigned = {p.mentee_id: p.mentor_id for p in result.pairs}
+    assert assigned[E] == "M1" and list(assigned.values()).count("M2") == 1
+    assert result.places_left == {"M1": 0, "M2": 0}
+    for mentee in ("E2", "E3"):
+        listed = [s.mentor_id for s in result.alternatives[mentee]]
+        assert listed == sorted({"M1", "M2"} - {assigned.get(mentee)})

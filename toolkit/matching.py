@@ -30,6 +30,9 @@ never earns points: a criterion whose data is blank on either side scores 0 for 
 mentee whose pair ended with ``mentee-left`` is out of re-matching. A coordinator's lock on a
 pair that exists (active or ended) was carried out and is dropped.
 
+**Alternatives** of a mentee: every other mentor the hard constraints allow who had a free
+place before this proposal, best first, with the places left once the proposal is taken up.
+
 **Optimisation**: as many mentees as possible are matched, and among those solutions the total
 score is the highest. It is one assignment problem (scipy's ``linear_sum_assignment``) over a
 mentee x mentor-place matrix, each mentor's column repeated once per free place, impossible cells
@@ -367,7 +370,12 @@ class MatchResult:
 
 
 def propose(cohort: Cohort, settings: Settings) -> MatchResult:
-    """Match the cohort: locks first, then the optimum for everyone else."""
+    """Match the cohort: locks first, then the optimum for everyone else.
+
+    A mentee's alternatives are every other mentor the hard constraints allow who had a free
+    place before this proposal; whether that place is taken in the proposal (by a locked pair
+    or the solver's) does not matter, and ``places_left`` says what remains.
+    """
     rules = Rules(cohort, settings)
     result = MatchResult(
         settings, mentees=cohort.mentees, waiting_rematch=cohort.waiting_rematch,
@@ -377,13 +385,15 @@ def propose(cohort: Cohort, settings: Settings) -> MatchResult:
     free = dict(cohort.free)
     locked = _apply_locks(cohort, rules, free, result)
     pool = [m for m in cohort.mentees if m not in locked]
-    feasible = {
-        mentee: [m for m in cohort.mentors if free[m] > 0 and rules.blocking(m, mentee) is None]
+    possible = {
+        mentee: [m for m in cohort.mentors if cohort.free[m] > 0 and rules.blocking(m, mentee)
+                 is None]
         for mentee in pool
-    }
+    }  # fmt: skip
     scores = {
-        mentee: {m: rules.score(m, mentee) for m in mentors} for mentee, mentors in feasible.items()
+        mentee: {m: rules.score(m, mentee) for m in mentors} for mentee, mentors in possible.items()
     }
+    feasible = {mentee: [m for m in mentors if free[m] > 0] for mentee, mentors in possible.items()}
     assigned = _solve(pool, feasible, scores, free)
     result.pairs = sorted(
         [ProposedPair(rules.score(m, e), locked=True) for e, m in locked.items()]
@@ -493,8 +503,8 @@ def _solve(
     cost = np.full((len(pool), len(slots) + len(pool)), 2.0 * bonus)
     cost[:, len(slots) :] = 0.0  # one "unmatched" column per mentee
     for i, mentee in enumerate(pool):
-        for m, s in scores[mentee].items():
-            cost[i, column[m]] = -(bonus + s.total)
+        for m in feasible[mentee]:
+            cost[i, column[m]] = -(bonus + scores[mentee][m].total)
     rows, cols = linear_sum_assignment(cost)
     return {pool[i]: slots[j] for i, j in zip(rows, cols, strict=True) if j < len(slots)}
 
