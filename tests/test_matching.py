@@ -371,3 +371,12 @@ def test_alternatives_treat_every_full_mentor_alike() -> None:
     for mentee in ("E2", "E3"):
         listed = [s.mentor_id for s in result.alternatives[mentee]]
         assert listed == sorted({"M1", "M2"} - {assigned.get(mentee)})
+
+
+def test_no_free_place_names_each_mentors_capacity_and_pairs() -> None:
+    people = [person("M1", "mentor", capacity=0), person("M2", "mentor", capacity=1),
+              person(E, "mentee"), person("E2", "mentee")]  # fmt: skip
+    result = run(people, [ExistingPair("M2", "E2", True, "P001")])
+    [reason] = [u.reason for u in result.unmatched]
+    assert reason.code == "MAT010" and "has no free place" in reason.message
+    assert "M1: capacity 0, 0 active pairs; M2: capacity 1, 1 active pair)" in reason.message

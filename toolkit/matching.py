@@ -591,6 +591,10 @@ class Rules:
             return mentee.country
         if name == "sector":
             return mentee.sector or "no sector given"
+        if name == "capacity":
+            load, capacity = self.cohort.load, self.cohort.capacity
+            return _ids([f"{m}: capacity {capacity[m]}, {_count(load[m], 'active pair')}"
+                         for m in left], sep="; ")  # fmt: skip
         return _ids(left)
 
 
@@ -649,6 +653,10 @@ def _same_sector(mentor: Person, mentee: Person) -> bool:
     return bool(mentor.sector) and mentor.sector.casefold() == mentee.sector.casefold()
 
 
-def _ids(ids: list[str], limit: int = 6) -> str:
-    shown = ", ".join(ids[:limit])
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _ids(ids: list[str], limit: int = 6, sep: str = ", ") -> str:
+    shown = sep.join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")

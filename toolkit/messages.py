@@ -250,8 +250,8 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "MAT010": MessageSpec(
         Severity.WARNING,
-        "Mentee {value!r} is unmatched: every mentor who could take them is at capacity with "
-        "existing pairs ({detail})",
+        "Mentee {value!r} is unmatched: every mentor who could take them has no free place "
+        "({detail})",
         "Please raise 'capacity' for one of these mentors in roster.xlsx, or recruit a mentor.",
     ),
     "MAT011": MessageSpec(
