@@ -24,6 +24,7 @@ from toolkit.errors import ConfigError
 from toolkit.framework import framework_for
 from toolkit.ledger import Confirmation, Ledger, MatchingStore, now_iso
 from toolkit.match_review import (
+    ABOUT_SHEET,
     ALTERNATIVES_SHEET,
     DECISIONS_SHEET,
     FAIRNESS_SHEET,
@@ -35,11 +36,13 @@ from toolkit.match_review import (
 from toolkit.matching import (
     MATCHES_FILE,
     MENTOR_LEFT,
+    Cohort,
     MatchResult,
     PairKey,
     Score,
     Settings,
     existing_pairs,
+    not_proposed,
     plan_cohort,
     propose,
 )
@@ -68,6 +71,9 @@ class MatchRun:
     written: bool = True
     """False when cells of the review could not be understood: matches.xlsx is then left as
     it is (and nothing is confirmed) until they are fixed."""
+    rematch: bool = False
+    """Whether mentees whose pair ended were matched (with ``confirm``: as the reviewed
+    matches.xlsx was made)."""
 
 
 def match_programme(
@@ -83,7 +89,8 @@ def match_programme(
     some of those cells cannot be understood, nothing is written or confirmed. With
     ``confirm``, the proposed pairs the coordinator reviewed (those on its Proposed pairs sheet,
     not forbidden) are recorded in the ledger, and matches.xlsx is written again for whoever is
-    still without a mentor.
+    still without a mentor. Confirming follows how the reviewed file was made (with or without
+    ``rematch``); each reviewed pair that is not confirmed gets a finding saying why.
     """
     folder = ProgrammeFolder(root)
     folder.require()
@@ -96,11 +103,17 @@ def match_programme(
     if confirm and not review.exists:
         f = finding("MAT018", file=MATCHES_FILE)
         raise ConfigError(f.render(), [f])
+    mode: list[Finding] = []
+    if confirm and review.rematch is not None:
+        if rematch and not review.rematch:
+            mode.append(finding("MAT026", file=MATCHES_FILE))
+        rematch = review.rematch
     moment = now or dt.datetime.now(dt.timezone.utc)
     with Ledger(folder.ledger) as ledger:
         store = MatchingStore(ledger)
-        result = _propose(roster, ledger, store, settings, review, rematch)
-        run = MatchRun(path, result, findings=[*review.findings, *result.findings])
+        cohort, result = _propose(roster, ledger, store, settings, review, rematch)
+        run = MatchRun(path, result, findings=[*mode, *review.findings, *result.findings])
+        run.rematch = rematch
         if review.findings:
             # Replacing the file would lose what the coordinator typed in those cells.
             run.written = False
@@ -110,11 +123,11 @@ def match_programme(
             write_atomic(path, render_matches(result, roster.people, review, moment, name))
             return run
         run.confirmed, not_reviewed = _confirmations(result, review, ledger, now_iso(moment))
-        run.findings += not_reviewed
+        run.findings += not_reviewed + _not_confirmed(review, cohort, settings, result)
         # One unit: if matches.xlsx cannot be replaced (open in Excel), nothing is confirmed.
         with ledger.transaction():
             store.add_confirmations(run.confirmed)
-            run.result = _propose(roster, ledger, store, settings, review, rematch)
+            _, run.result = _propose(roster, ledger, store, settings, review, rematch)
             write_atomic(path, render_matches(run.result, roster.people, review, moment, name))
     return run
 
@@ -126,10 +139,23 @@ def _propose(
     settings: Settings,
     review: Review,
     rematch: bool,
-) -> MatchResult:
+) -> tuple[Cohort, MatchResult]:
     existing = existing_pairs(roster, ledger.pairs(), store.confirmations(), store.endings())
     cohort = plan_cohort(roster, existing, settings, review.decisions.values(), rematch=rematch)
-    return propose(cohort, settings)
+    return cohort, propose(cohort, settings)
+
+
+def _not_confirmed(
+    review: Review, cohort: Cohort, settings: Settings, result: MatchResult
+) -> list[Finding]:
+    """A finding, at its row of Proposed pairs, for each reviewed pair that the proposal made
+    now leaves out, with why."""
+    why = not_proposed(review.proposed, cohort, settings, result)
+    return [
+        finding("MAT027", file=MATCHES_FILE, sheet=PROPOSED_SHEET, row=review.proposed[key],
+                mentor=key[0], mentee=key[1], detail=detail)
+        for key, detail in why.items()
+    ]  # fmt: skip
 
 
 def _confirmations(
@@ -186,10 +212,12 @@ class _Renderer:
         self.title = f"{programme_name} — matching" if programme_name else "Matching"
         s = result.settings
         weights = ", ".join(f"{c} {s.weight(c):g}" for c in CRITERIA)
+        command = "mentorkit match --rematch" if result.rematch else "mentorkit match"
         self.subtitle = (
-            f"Made {now_iso(created)}. Weights: {weights}. cross_country {s.cross_country}, "
-            f"cross_sector {s.cross_sector}. Type yes under lock (keep) or forbid (never), add a "
-            "comment, save, and run mentorkit match again; --confirm records the pairs."
+            f"Made {now_iso(created)} by '{command}'. Weights: {weights}. cross_country "
+            f"{s.cross_country}, cross_sector {s.cross_sector}. Type yes under lock (keep) or "
+            "forbid (never), add a comment, save, and run mentorkit match again; --confirm "
+            "records the pairs (as this file was made, with or without --rematch)."
         )
         excluded = s.not_applied()
         self.note = (
@@ -213,6 +241,7 @@ class _Renderer:
         self._unmatched()
         self._fairness()
         self._decisions()
+        self._about()
         lists.hide()
         wb.worksheets()[1].activate()
         return self.book.close()
@@ -302,6 +331,13 @@ class _Renderer:
             )  # fmt: skip
         headers = ["mentor_id", "mentor", "mentee_id", "mentee", "lock", "forbid", "comment"]
         self._table(DECISIONS_SHEET, headers, rows, [11, 22, 11, 22, 7, 7, 40], coordinator=True)
+
+    def _about(self) -> None:
+        """How the file was made, read back by ``--confirm`` (hidden)."""
+        ws = self.book.wb.add_worksheet(ABOUT_SHEET)
+        ws.write_row(0, 0, ["made_by", "mentorkit match"])
+        ws.write_row(1, 0, ["rematch", "yes" if self.result.rematch else "no"])
+        ws.hide()
 
     def _table(
         self,

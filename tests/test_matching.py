@@ -324,6 +324,9 @@ def test_whoever_left_is_out_of_matching() -> None:
     assert (waiting.mentees, waiting.waiting_rematch) == (("E3",), (E,))
     no_fault = [replace(x, ended_reason="no-fault") for x in ended]
     assert run(people, no_fault, rematch=True).mentees == (E, "E2", "E3")
+    locked = run(people, ended, [Decision("M1", "E3", lock=True, row=7)], rematch=True)
+    assert [f.code for f in locked.findings] == ["MAT024", "MAT025", "MAT012"]
+    assert "'M1' left the programme (pair P001: mentor-left)" in locked.findings[2].message
 
 
 def test_a_lock_on_a_pair_that_exists_was_carried_out() -> None:
@@ -380,3 +383,22 @@ def test_no_free_place_names_each_mentors_capacity_and_pairs() -> None:
     [reason] = [u.reason for u in result.unmatched]
     assert reason.code == "MAT010" and "has no free place" in reason.message
     assert "M1: capacity 0, 0 active pairs; M2: capacity 1, 1 active pair)" in reason.message
+
+
+def test_why_a_reviewed_pair_is_not_proposed() -> None:
+    from toolkit.matching import not_proposed
+
+    people = [person("M1", "mentor", capacity=1), person("M2", "mentor", languages=("fr",)),
+              person("M3", "mentor", capacity=1), person(E, "mentee", preferred_mentors=("M3",)),
+              person("E2", "mentee")]  # fmt: skip
+    config = Settings(weights=WEIGHTS)
+    cohort = plan_cohort(Roster(people={p.person_id: p for p in people}), [], config)
+    result = propose(cohort, config)
+    assert {(p.mentor_id, p.mentee_id) for p in result.pairs} == {("M3", E), ("M1", "E2")}
+    keys = [("M3", E), ("M1", E), ("M2", "E2"), ("M4", "E2"), ("M1", "X1")]
+    assert not_proposed(keys, cohort, config, result) == {
+        ("M1", E): "the mentee is now proposed with mentor 'M3'",
+        ("M2", "E2"): "it breaks the 'language' constraint (they share no language)",
+        ("M4", "E2"): "'M4' is not a mentor in the roster",
+        ("M1", "X1"): "'X1' is not a mentee in the roster",
+    }

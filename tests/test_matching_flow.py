@@ -421,3 +421,45 @@ def test_rematch_after_endings_honours_the_reason_and_forgets_carried_out_locks(
     note = openpyxl.load_workbook(path)["Proposed pairs"]["A3"].value
     assert f"mentor {gone} ({pairs['E1'].pair_id})" in note
     assert f"mentee E2 ({pairs['E2'].pair_id})" in note
+
+
+def test_confirm_follows_how_matches_xlsx_was_made(programme: Path, built) -> None:
+    end_pair(programme, "P003", "no-fault", now=NOW)  # E3 is waiting for a new mentor
+    path = programme / "matches.xlsx"
+    assert invoke("match", programme, "--rematch")[0] == 0
+    proposed = pairs_in(table(path, "Proposed pairs"))
+    assert [e for _, e in proposed] == ["E3"]
+    about = openpyxl.load_workbook(path)["About"]
+    assert (about.sheet_state, about["B2"].value) == ("hidden", "yes")
+    code, out = invoke("match", programme, "--confirm")  # without --rematch: follows the file
+    assert code == 0 and "Confirmed 1 pair(s) of matches.xlsx (made with --rematch)" in out, out
+    with Ledger(programme / "mentorkit.db") as ledger:
+        confirmed = [(c.mentor_id, c.mentee_id) for c in MatchingStore(ledger).confirmations()]
+    assert confirmed == proposed
+
+
+def test_rematch_confirm_of_a_file_made_without_it_is_said(programme: Path, built) -> None:
+    end_pair(programme, "P003", "no-fault", now=NOW)
+    invoke("match", programme)
+    run = match_programme(programme, rematch=True, confirm=True, now=NOW)
+    assert [f.code for f in run.findings] == ["MAT026"]
+    assert (run.rematch, run.confirmed) == (False, [])
+
+
+def test_each_reviewed_pair_not_confirmed_is_located_with_why(programme: Path) -> None:
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+    path = programme / "matches.xlsx"
+    rows = table(path, "Proposed pairs")
+    full = str(rows[0]["mentor_id"])
+    index = [p[0] for p in PEOPLE].index(full)
+    people = _people(**{f"r{index}": {"capacity": "0"}})
+    write_atomic(programme / "roster.xlsx", render_roster_template(NOW, people=people, pairs=[]))
+    run = match_programme(programme, confirm=True, now=NOW)
+    dropped = [r for r in rows if r["mentor_id"] == full]
+    mine = [f for f in run.findings if f.code == "MAT027"]
+    assert [(f.sheet, f.row) for f in mine] == [("Proposed pairs", r["_row"]) for r in dropped]
+    assert all("no free place (capacity 0, 0 active pairs)" in f.message for f in mine)
+    assert len(run.confirmed) == len(rows) - len(dropped)
+    code, out = invoke("match", programme, "--confirm")  # the rewritten file: nothing left out
+    assert code == 1 and "Confirmed 0 pair(s)" in out and "[MAT027]" not in out, out

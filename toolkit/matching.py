@@ -157,6 +157,8 @@ class Cohort:
     (that mentee is out of re-matching)."""
     fulfilled_locks: frozenset[PairKey] = frozenset()
     """Locked pairs that exist now (active or ended): carried out, so no longer applied."""
+    rematch: bool = False
+    """Mentees whose pair ended are in the pool (``match --rematch``)."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,7 @@ def plan_cohort(
         load={m: load[m] for m in mentors},
         departed=departed,
         fulfilled_locks=frozenset(d.key for d in decisions if d.lock and d.key in history),
+        rematch=rematch,
     )
 
 
@@ -359,6 +362,8 @@ class MatchResult:
     """Locks on pairs that exist now: carried out, no longer applied (nor written back)."""
     departed: tuple[ExistingPair, ...] = ()
     """Ended pairs that took their mentor out of matching or their mentee out of re-matching."""
+    rematch: bool = False
+    """The proposal includes mentees whose pair ended (``match --rematch``)."""
 
     @property
     def total_score(self) -> float:
@@ -379,7 +384,7 @@ def propose(cohort: Cohort, settings: Settings) -> MatchResult:
     rules = Rules(cohort, settings)
     result = MatchResult(
         settings, mentees=cohort.mentees, waiting_rematch=cohort.waiting_rematch,
-        fulfilled_locks=cohort.fulfilled_locks, departed=cohort.departed,
+        fulfilled_locks=cohort.fulfilled_locks, departed=cohort.departed, rematch=cohort.rematch,
     )  # fmt: skip
     result.findings = departures(cohort)
     free = dict(cohort.free)
@@ -441,7 +446,7 @@ def _apply_locks(
             mentor = locked[d.mentee_id]
             result.findings.append(finding("MAT023", **(where | {"mentor": mentor})))
             continue
-        problem = _lock_problem(d, cohort, rules, free)
+        problem = _pair_problem(d.mentor_id, d.mentee_id, cohort, rules, free)
         if problem:
             result.findings.append(finding("MAT012", detail=problem, **where))
             continue
@@ -450,23 +455,48 @@ def _apply_locks(
     return locked
 
 
-def _lock_problem(d: Decision, cohort: Cohort, rules: Rules, free: dict[str, int]) -> str:
-    """Why a lock cannot be kept ("" when it can)."""
+def not_proposed(
+    keys: Iterable[PairKey], cohort: Cohort, settings: Settings, result: MatchResult
+) -> dict[PairKey, str]:
+    """Why each of these pairs is not in the proposal ``result`` of ``cohort`` (pairs that are
+    in it are left out of the answer): a rule, the mentor's places, or the optimum."""
+    rules = Rules(cohort, settings)
+    proposed = {p.mentee_id: p.mentor_id for p in result.pairs}
+    why = {}
+    for mentor, mentee in keys:
+        if proposed.get(mentee) == mentor:
+            continue
+        problem = _pair_problem(mentor, mentee, cohort, rules, cohort.free)
+        if not problem and mentee in proposed:
+            problem = f"the mentee is now proposed with mentor {proposed[mentee]!r}"
+        why[(mentor, mentee)] = problem or "the mentor's places went to other mentees"
+    return why
+
+
+def _pair_problem(
+    mentor: str, mentee: str, cohort: Cohort, rules: Rules, free: dict[str, int]
+) -> str:
+    """Why this pair cannot be made now ("" when it can), ``free`` being the places left."""
     left = {p.mentor_id if p.ended_reason == MENTOR_LEFT else p.mentee_id: p
             for p in cohort.departed}  # fmt: skip
-    for pid in (d.mentor_id, d.mentee_id):
+    for pid in (mentor, mentee):
         if pid in left:
             ending = left[pid]
             return f"{pid!r} left the programme (pair {ending.pair_id}: {ending.ended_reason})"
-    if d.mentor_id not in free:
-        return f"{d.mentor_id!r} is not a mentor in the roster"
-    if d.mentee_id not in cohort.mentees:
+    if mentor not in free:
+        return f"{mentor!r} is not a mentor in the roster"
+    person = cohort.people.get(mentee)
+    if person is None or person.role != "mentee":
+        return f"{mentee!r} is not a mentee in the roster"
+    if mentee not in cohort.mentees:
         return "the mentee already has a pair, or is waiting for 'match --rematch'"
-    blocking = rules.blocking(d.mentor_id, d.mentee_id)
+    blocking = rules.blocking(mentor, mentee)
     if blocking is not None:
         return f"it breaks the '{blocking}' constraint ({CONSTRAINT_TEXT[blocking]})"
-    if free[d.mentor_id] <= 0:
-        return "the mentor has no free place left"
+    if free[mentor] <= 0:
+        rest = ", the rest taken by other locks" if cohort.free[mentor] > 0 else ""
+        load = _count(cohort.load[mentor], "active pair")
+        return f"the mentor has no free place (capacity {cohort.capacity[mentor]}, {load}{rest})"
     return ""
 
 

@@ -343,6 +343,19 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Nothing to do; 'match --rematch' does not propose a mentor for them. To take them back "
         "in, pair them in the Pairs sheet of roster.xlsx.",
     ),
+    "MAT026": MessageSpec(
+        Severity.INFO,
+        "matches.xlsx was made without --rematch, so it was confirmed as made: it proposes no "
+        "mentor for mentees whose pair ended",
+        "To re-match them, run 'mentorkit match DIR --rematch', review matches.xlsx, and run "
+        "'mentorkit match DIR --confirm'.",
+    ),
+    "MAT027": MessageSpec(
+        Severity.WARNING,
+        "Mentor {mentor!r} with mentee {mentee!r} was reviewed but not confirmed: {detail}",
+        "Please review the new matches.xlsx (lock the pair there to keep it, if it is still "
+        "possible) and run 'mentorkit match DIR --confirm' again.",
+    ),
     # --- a returned file as a whole --------------------------------------------------------------
     "FIL001": MessageSpec(
         Severity.ERROR,

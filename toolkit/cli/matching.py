@@ -18,7 +18,8 @@ from toolkit.endings import REASONS
     "--confirm",
     is_flag=True,
     help="Record the reviewed pairs of matches.xlsx in the ledger, so that 'build' issues "
-    "their workbooks.",
+    "their workbooks, and rewrite matches.xlsx for the mentees still unmatched. Follows how "
+    "matches.xlsx was made (with or without --rematch).",
 )
 @click.option(
     "--rematch",
@@ -57,9 +58,10 @@ def match(folder: Path, confirm: bool, rematch: bool) -> None:
     for f in run.findings:
         click.secho(f"  {f.render()}", fg="yellow")
     if confirm:
+        made = "with" if run.rematch else "without"
         click.echo(
-            f"Confirmed {len(run.confirmed)} pair(s). Next: mentorkit build {folder} "
-            "issues their workbooks."
+            f"Confirmed {len(run.confirmed)} pair(s) of matches.xlsx (made {made} --rematch). "
+            f"Next: mentorkit build {folder} issues their workbooks."
         )
     elif result.waiting_rematch:
         click.echo(
