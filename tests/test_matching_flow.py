@@ -289,7 +289,8 @@ ROSTER_CASES = [
     (_people(r3={"preferred_mentors": "M1, M9"}), [("ROS006", 5, "preferred_mentors", "M9")]),
     (_people(r3={"preferred_mentors": "M1, M2, M3, M1, M2, M3, M1"}), []),
     (_people(r4={"preferred_mentors": "M1;M2;M3;M3;E9"}),
-     [("ROS015", 6, "preferred_mentors", "M1;M2;M3;M3;E9")]),
+     [("ROS015", 6, "preferred_mentors", "M1;M2;M3;M3;E9"),
+      ("ROS006", 6, "preferred_mentors", "E9")]),
     (_people(r0={"capacity": "two"}), [("ROS016", 2, "capacity", "two")]),
     (_people(r0={"capacity": "1.5"}), [("ROS016", 2, "capacity", "1.5")]),
     (_people(r0={"capacity": "-1"}), [("ROS016", 2, "capacity", "-1")]),
@@ -320,6 +321,30 @@ def test_roster_matching_columns_are_checked(tmp_path: Path, people, expected) -
     got = [(f.code, f.row, f.column, f.value) for f in err.value.findings]
     assert got == expected
     assert all(f.cell and f.sheet == "People" for f in err.value.findings)
+
+
+def test_one_run_reports_every_roster_problem(tmp_path: Path) -> None:
+    # Rows with problems of their own still have their references checked, and are referred to.
+    people = _people(
+        r0={"email": "grace@", "line_manager_id": "M2"}, r1={"level": "boss", "line_manager_id":
+        "M1"}, r3={"same_sex_preference": "maybe", "preferred_mentors": "E2, M9"},
+        r4={"country": "XK", "line_manager_id": "BOSS"},
+    )  # fmt: skip
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(render_roster_template(NOW, people=people, pairs=[("M3", "E1")]))
+    with pytest.raises(ConfigError) as err:
+        read_roster(path, load_framework())
+    assert [(f.code, f.sheet, f.row, f.column, f.value) for f in err.value.findings] == [
+        ("ROS009", "People", 2, "email", "grace@"),
+        ("ROS004", "People", 3, "level", "boss"),
+        ("ROS004", "People", 5, "same_sex_preference", "maybe"),
+        ("ROS013", "People", 6, "country", "XK"),
+        ("ROS014", "People", 5, "preferred_mentors", "E2"),
+        ("ROS006", "People", 5, "preferred_mentors", "M9"),
+        ("ROS006", "People", 6, "line_manager_id", "BOSS"),
+        ("ROS017", "People", 2, "line_manager_id", "M2"),
+        ("ROS011", "Pairs", 2, "mentor_id", "M3"),
+    ]
 
 
 def test_roster_matching_columns_are_read(tmp_path: Path) -> None:
