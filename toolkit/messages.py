@@ -191,6 +191,11 @@ CATALOGUE: dict[str, MessageSpec] = {
         "'{column}' is yes, but 'sex' is {detail}, so the preference cannot be honoured",
         "Please fill 'sex' (female, male or other), or clear the preference.",
     ),
+    "ROS020": MessageSpec(
+        Severity.ERROR,
+        "'{column}' has {value!r}, which lists {detail} more than once",
+        "Please list each mentor once, the most preferred first (at most three).",
+    ),
     # --- matching (MAT) ------------------------------------------------------------------------
     "MAT001": MessageSpec(
         Severity.WARNING,

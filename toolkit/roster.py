@@ -9,6 +9,7 @@ with its sheet, Excel row, column header and value.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -357,6 +358,14 @@ def _matching_columns(
     preferred = _preferred(v.get("preferred_mentors", ""))
     if preferred:
         only_for("preferred_mentors", "mentee")
+    parts = [part.strip() for part in _SPLIT.split(v.get("preferred_mentors", "")) if part.strip()]
+    repeated = [pid for pid, n in Counter(parts).items() if n > 1]
+    if repeated:
+        findings.append(
+            finding("ROS020", column="preferred_mentors", value=v["preferred_mentors"],
+                    detail=", ".join(repeated), **loc)
+        )  # fmt: skip
+        ok = False
     if len(preferred) > MAX_PREFERENCES:
         findings.append(
             finding("ROS015", column="preferred_mentors", value=v["preferred_mentors"],
