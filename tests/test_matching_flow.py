@@ -491,3 +491,14 @@ def test_each_reviewed_pair_not_confirmed_is_located_with_why(programme: Path) -
     assert len(run.confirmed) == len(rows) - len(dropped)
     code, out = invoke("match", programme, "--confirm")  # the rewritten file: nothing left out
     assert code == 1 and "Confirmed 0 pair(s)" in out and "[MAT027]" not in out, out
+
+
+def test_a_missing_roster_gets_advice_that_works(programme: Path, tmp_path: Path) -> None:
+    (programme / "roster.xlsx").unlink()
+    code, out = invoke("check", programme)
+    assert code == 2 and "[ROS021]" in out and "CFG003" not in out, out
+    # The advice: init a new folder elsewhere and copy its roster.xlsx here.
+    fresh = tmp_path / "fresh"
+    assert invoke("init", fresh)[0] == 0
+    shutil.copy(fresh / "roster.xlsx", programme / "roster.xlsx")
+    assert invoke("check", programme)[0] == 0

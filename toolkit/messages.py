@@ -196,6 +196,13 @@ CATALOGUE: dict[str, MessageSpec] = {
         "'{column}' has {value!r}, which lists {detail} more than once",
         "Please list each mentor once, the most preferred first (at most three).",
     ),
+    "ROS021": MessageSpec(
+        Severity.ERROR,
+        "The roster {location} is missing from the programme folder",
+        "Please put it back from your backup. To start a blank one, run 'mentorkit init' into a "
+        "new folder, copy the roster.xlsx it writes into this programme folder, and delete the "
+        "new folder.",
+    ),
     # --- matching (MAT) ------------------------------------------------------------------------
     "MAT001": MessageSpec(
         Severity.WARNING,

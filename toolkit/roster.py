@@ -185,7 +185,7 @@ def read_roster(path: Path, framework: Framework) -> Roster:
 
 def _read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]] | None, list[Finding]]:
     if not path.is_file():
-        return None, [finding("CFG003", file=path.name, location=str(path))]
+        return None, [finding("ROS021", file=path.name, location=str(path))]
     inspection = inspect_workbook(path)
     if not inspection.safe:
         return None, inspection.findings
