@@ -495,6 +495,9 @@ def test_each_reviewed_pair_not_confirmed_is_located_with_why(programme: Path) -
 
 def test_a_missing_roster_gets_advice_that_works(programme: Path, tmp_path: Path) -> None:
     (programme / "roster.xlsx").unlink()
+    with pytest.raises(ConfigError) as err:
+        read_roster(programme / "roster.xlsx", load_framework())
+    assert [(f.code, f.file) for f in err.value.findings] == [("ROS021", "roster.xlsx")]
     code, out = invoke("check", programme)
     assert code == 2 and "[ROS021]" in out and "CFG003" not in out, out
     # The advice: init a new folder elsewhere and copy its roster.xlsx here.
