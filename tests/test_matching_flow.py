@@ -505,3 +505,23 @@ def test_a_missing_roster_gets_advice_that_works(programme: Path, tmp_path: Path
     assert invoke("init", fresh)[0] == 0
     shutil.copy(fresh / "roster.xlsx", programme / "roster.xlsx")
     assert invoke("check", programme)[0] == 0
+
+
+def test_a_key_given_twice_in_programme_yaml_is_reported_with_both_lines(programme: Path) -> None:
+    config = programme / "programme.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  cross_sector:"))
+    lines.insert(at + 1, "  cross_sector: preferred")
+    lines.append("planned_pairs: 0")
+    first_pairs = next(i for i, line in enumerate(lines) if line.startswith("planned_pairs:"))
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_programme(config)
+    got = [(f.code, f.message.split(":")[0], f.value) for f in err.value.findings]
+    assert got[:2] == [
+        ("CFG002", f"key matching.cross_sector (lines {at + 1} and {at + 2})",
+         "any, then preferred"),
+        ("CFG002", f"key planned_pairs (lines {first_pairs + 1} and {len(lines)})",
+         f"{lines[first_pairs].split(': ')[1].split()[0]}, then 0"),
+    ]  # fmt: skip
+    assert [f.code for f in err.value.findings[2:]] == ["CFG002"]  # and planned_pairs >= 1
