@@ -353,7 +353,7 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Mentee {value!r} is left out of re-matching: pair {pair} ended because the mentee left "
         "(mentee-left)",
         "Nothing to do; 'match --rematch' does not propose a mentor for them. To take them back "
-        "in, pair them in the Pairs sheet of roster.xlsx.",
+        "in, add them to roster.xlsx under a new person_id.",
     ),
     "MAT026": MessageSpec(
         Severity.INFO,

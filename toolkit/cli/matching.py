@@ -24,7 +24,8 @@ from toolkit.endings import REASONS
 @click.option(
     "--rematch",
     is_flag=True,
-    help="Also propose new mentors for mentees whose pair ended (never an earlier mentor).",
+    help="Also propose new mentors for mentees whose pair ended (never an earlier mentor; "
+    "not for a mentee whose pair ended with mentee-left).",
 )
 @handle_errors
 def match(folder: Path, confirm: bool, rematch: bool) -> None:
