@@ -303,7 +303,7 @@ def _people(
         role = v.get("role", "").lower()
         listed.append(
             Listed(pid, role if role in ROLES else "", row, v.get("line_manager_id", ""),
-                   _preferred(v.get("preferred_mentors", "")))
+                   tuple(dict.fromkeys(_listed_ids(v.get("preferred_mentors", "")))))
         )  # fmt: skip
         if pid in first_row:
             findings.append(
@@ -355,10 +355,10 @@ def _matching_columns(
             )  # fmt: skip
             ok = False
 
-    preferred = _preferred(v.get("preferred_mentors", ""))
+    parts = _listed_ids(v.get("preferred_mentors", ""))
+    preferred = tuple(dict.fromkeys(parts))
     if preferred:
         only_for("preferred_mentors", "mentee")
-    parts = [part.strip() for part in _SPLIT.split(v.get("preferred_mentors", "")) if part.strip()]
     repeated = [pid for pid, n in Counter(parts).items() if n > 1]
     if repeated:
         findings.append(
@@ -398,9 +398,9 @@ def _matching_columns(
     return (tuple(preferred), capacity, same_sex) if ok else None
 
 
-def _preferred(text: str) -> tuple[str, ...]:
-    """The person_ids of a preferred_mentors cell, in order, each once."""
-    return tuple(dict.fromkeys(part.strip() for part in _SPLIT.split(text) if part.strip()))
+def _listed_ids(text: str) -> list[str]:
+    """The person_ids of a cell such as preferred_mentors, in order (repeats included)."""
+    return [part.strip() for part in _SPLIT.split(text) if part.strip()]
 
 
 def _references(
