@@ -1,7 +1,9 @@
 """``mentorkit match``: propose pairs into ``matches.xlsx``, honour the coordinator's review of
 it, and (``--confirm``) record the reviewed pairs in the ledger for ``build`` to issue.
 
-The workbook has the sheets Proposed pairs, Alternatives, Unmatched, Fairness and Decisions.
+The workbook has the sheets Proposed pairs, Alternatives, Unmatched, Fairness and Decisions,
+and a hidden sheet About that records whether it was made with ``--rematch`` (``--confirm``
+follows it).
 The coordinator columns ``lock``, ``forbid`` and ``comment`` (pale yellow, with a yes
 dropdown) are read back by :func:`toolkit.match_review.read_review` on the next run; every
 decision and comment is written again, on the row of its pair or, when the pair is no longer

@@ -26,6 +26,7 @@ from toolkit.endings import end_pair
 from toolkit.errors import ConfigError, WorkbookWriteError
 from toolkit.framework import load_framework
 from toolkit.ledger import Ledger, MatchingStore
+from toolkit.match_review import read_review
 from toolkit.programme import CRITERIA, load_programme
 from toolkit.roster import PEOPLE_COLUMNS, read_roster
 
@@ -177,6 +178,8 @@ def test_decisions_survive_a_libreoffice_resave(programme: Path, soffice: str, t
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     shutil.copy(out / "matches.xlsx", path)
+    roster = read_roster(programme / "roster.xlsx", load_framework())
+    assert read_review(path, roster.people).rematch is False  # the hidden About sheet survives
     invoke("match", programme)
     forbidden = (first[0]["mentor_id"], first[0]["mentee_id"])
     assert forbidden not in pairs_in(table(path, "Proposed pairs"))

@@ -5,7 +5,8 @@ The coordinator opens matches.xlsx, types ``yes`` under ``lock`` (keep this pair
 Alternatives and Decisions, and saves it, perhaps from LibreOffice. :func:`read_review` reads
 those columns wherever their headers are (python-calamine, behind the same safety checks as a
 returned workbook), merges the rows of each pair into one :class:`~toolkit.matching.Decision`,
-and reports every cell it cannot understand with its sheet and cell. An unreadable file is an
+and reports every cell it cannot understand with its sheet and cell; it also reads, from the
+hidden About sheet, whether the file was made with ``--rematch``. An unreadable file is an
 error: it is then never overwritten, so the decisions in it are not lost.
 """
 
