@@ -1,7 +1,9 @@
 """``mentorkit match``: propose pairs into ``matches.xlsx``, honour the coordinator's review of
 it, and (``--confirm``) record the reviewed pairs in the ledger for ``build`` to issue.
 
-The workbook has the sheets Proposed pairs, Alternatives, Unmatched, Fairness and Decisions.
+The workbook has the sheets Proposed pairs, Alternatives, Unmatched, Fairness and Decisions,
+and a hidden sheet About that records whether it was made with ``--rematch`` (``--confirm``
+follows it).
 The coordinator columns ``lock``, ``forbid`` and ``comment`` (pale yellow, with a yes
 dropdown) are read back by :func:`toolkit.match_review.read_review` on the next run; every
 decision and comment is written again, on the row of its pair or, when the pair is no longer
@@ -24,6 +26,7 @@ from toolkit.errors import ConfigError
 from toolkit.framework import framework_for
 from toolkit.ledger import Confirmation, Ledger, MatchingStore, now_iso
 from toolkit.match_review import (
+    ABOUT_SHEET,
     ALTERNATIVES_SHEET,
     DECISIONS_SHEET,
     FAIRNESS_SHEET,
@@ -34,11 +37,14 @@ from toolkit.match_review import (
 )
 from toolkit.matching import (
     MATCHES_FILE,
+    MENTOR_LEFT,
+    Cohort,
     MatchResult,
     PairKey,
     Score,
     Settings,
     existing_pairs,
+    not_proposed,
     plan_cohort,
     propose,
 )
@@ -67,6 +73,9 @@ class MatchRun:
     written: bool = True
     """False when cells of the review could not be understood: matches.xlsx is then left as
     it is (and nothing is confirmed) until they are fixed."""
+    rematch: bool = False
+    """Whether mentees whose pair ended were matched (with ``confirm``: as the reviewed
+    matches.xlsx was made)."""
 
 
 def match_programme(
@@ -82,7 +91,8 @@ def match_programme(
     some of those cells cannot be understood, nothing is written or confirmed. With
     ``confirm``, the proposed pairs the coordinator reviewed (those on its Proposed pairs sheet,
     not forbidden) are recorded in the ledger, and matches.xlsx is written again for whoever is
-    still without a mentor.
+    still without a mentor. Confirming follows how the reviewed file was made (with or without
+    ``rematch``); each reviewed pair that is not confirmed gets a finding saying why.
     """
     folder = ProgrammeFolder(root)
     folder.require()
@@ -95,11 +105,17 @@ def match_programme(
     if confirm and not review.exists:
         f = finding("MAT018", file=MATCHES_FILE)
         raise ConfigError(f.render(), [f])
+    mode: list[Finding] = []
+    if confirm and review.rematch is not None:
+        if rematch and not review.rematch:
+            mode.append(finding("MAT026", file=MATCHES_FILE))
+        rematch = review.rematch
     moment = now or dt.datetime.now(dt.timezone.utc)
     with Ledger(folder.ledger) as ledger:
         store = MatchingStore(ledger)
-        result = _propose(roster, ledger, store, settings, review, rematch)
-        run = MatchRun(path, result, findings=[*review.findings, *result.findings])
+        cohort, result = _propose(roster, ledger, store, settings, review, rematch)
+        run = MatchRun(path, result, findings=[*mode, *review.findings, *result.findings])
+        run.rematch = rematch
         if review.findings:
             # Replacing the file would lose what the coordinator typed in those cells.
             run.written = False
@@ -109,11 +125,11 @@ def match_programme(
             write_atomic(path, render_matches(result, roster.people, review, moment, name))
             return run
         run.confirmed, not_reviewed = _confirmations(result, review, ledger, now_iso(moment))
-        run.findings += not_reviewed
+        run.findings += not_reviewed + _not_confirmed(review, cohort, settings, result)
         # One unit: if matches.xlsx cannot be replaced (open in Excel), nothing is confirmed.
         with ledger.transaction():
             store.add_confirmations(run.confirmed)
-            run.result = _propose(roster, ledger, store, settings, review, rematch)
+            _, run.result = _propose(roster, ledger, store, settings, review, rematch)
             write_atomic(path, render_matches(run.result, roster.people, review, moment, name))
     return run
 
@@ -125,10 +141,23 @@ def _propose(
     settings: Settings,
     review: Review,
     rematch: bool,
-) -> MatchResult:
-    existing = existing_pairs(roster, ledger.pairs(), store.confirmations())
+) -> tuple[Cohort, MatchResult]:
+    existing = existing_pairs(roster, ledger.pairs(), store.confirmations(), store.endings())
     cohort = plan_cohort(roster, existing, settings, review.decisions.values(), rematch=rematch)
-    return propose(cohort, settings)
+    return cohort, propose(cohort, settings)
+
+
+def _not_confirmed(
+    review: Review, cohort: Cohort, settings: Settings, result: MatchResult
+) -> list[Finding]:
+    """A finding, at its row of Proposed pairs, for each reviewed pair that the proposal made
+    now leaves out, with why."""
+    why = not_proposed(review.proposed, cohort, settings, result)
+    return [
+        finding("MAT027", file=MATCHES_FILE, sheet=PROPOSED_SHEET, row=review.proposed[key],
+                mentor=key[0], mentee=key[1], detail=detail)
+        for key, detail in why.items()
+    ]  # fmt: skip
 
 
 def _confirmations(
@@ -185,10 +214,12 @@ class _Renderer:
         self.title = f"{programme_name} — matching" if programme_name else "Matching"
         s = result.settings
         weights = ", ".join(f"{c} {s.weight(c):g}" for c in CRITERIA)
+        command = "mentorkit match --rematch" if result.rematch else "mentorkit match"
         self.subtitle = (
-            f"Made {now_iso(created)}. Weights: {weights}. cross_country {s.cross_country}, "
-            f"cross_sector {s.cross_sector}. Type yes under lock (keep) or forbid (never), add a "
-            "comment, save, and run mentorkit match again; --confirm records the pairs."
+            f"Made {now_iso(created)} by '{command}'. Weights: {weights}. cross_country "
+            f"{s.cross_country}, cross_sector {s.cross_sector}. Type yes under lock (keep) or "
+            "forbid (never), add a comment, save, and run mentorkit match again; --confirm "
+            "records the pairs (as this file was made, with or without --rematch)."
         )
         excluded = s.not_applied()
         self.note = (
@@ -196,7 +227,10 @@ class _Renderer:
             + "; ".join(f"{c} ({why})" for c, why in excluded.items())
             if excluded
             else "Every criterion applies."
-        )
+        ) + " A criterion whose data is blank for either person scores 0."
+        left = _left_out(result)
+        if left:
+            self.note += f" Left out (their pair ended because they left): {left}."
         self.shown: set[PairKey] = set()
 
     def render(self) -> bytes:
@@ -209,6 +243,7 @@ class _Renderer:
         self._unmatched()
         self._fairness()
         self._decisions()
+        self._about()
         lists.hide()
         wb.worksheets()[1].activate()
         return self.book.close()
@@ -256,7 +291,13 @@ class _Renderer:
         headers = ["mentor_id", "mentor", "mentor_country", "mentor_places_left", "mentee_id",
                    "mentee", "rank", "total", *CRITERIA, "lock", "forbid", "comment"]  # fmt: skip
         widths = [11, 22, 9, 9, 11, 22, 6, 8, *[10] * len(CRITERIA), 7, 7, 40]
-        self._table(ALTERNATIVES_SHEET, headers, rows, widths, coordinator=True)
+        note = (
+            "Listed: every mentor who meets every rule for the mentee and had a free place "
+            "before this proposal. mentor_places_left counts the places left once the proposal, "
+            "locked pairs included, is taken up: 0 means that taking this mentor moves one of "
+            "their proposed pairs."
+        )
+        self._table(ALTERNATIVES_SHEET, headers, rows, widths, coordinator=True, note=note)
 
     def _unmatched(self) -> None:
         rows = []
@@ -282,14 +323,23 @@ class _Renderer:
         """Every decision on a pair not shown on the other sheets, so that it is not lost."""
         rows = []
         for key, d in sorted(self.decisions.items()):
-            if key in self.shown or not (d.lock or d.forbid or d.comment):
+            # A lock on a pair that now exists was carried out: it is cleared, not kept.
+            lock = d.lock and key not in self.result.fulfilled_locks
+            if key in self.shown or not (lock or d.forbid or d.comment):
                 continue
             rows.append(
                 [d.mentor_id, self._name(d.mentor_id), d.mentee_id, self._name(d.mentee_id),
-                 "yes" if d.lock else "", "yes" if d.forbid else "", d.comment]
+                 "yes" if lock else "", "yes" if d.forbid else "", d.comment]
             )  # fmt: skip
         headers = ["mentor_id", "mentor", "mentee_id", "mentee", "lock", "forbid", "comment"]
         self._table(DECISIONS_SHEET, headers, rows, [11, 22, 11, 22, 7, 7, 40], coordinator=True)
+
+    def _about(self) -> None:
+        """How the file was made, read back by ``--confirm`` (hidden)."""
+        ws = self.book.wb.add_worksheet(ABOUT_SHEET)
+        ws.write_row(0, 0, ["made_by", "mentorkit match"])
+        ws.write_row(1, 0, ["rematch", "yes" if self.result.rematch else "no"])
+        ws.hide()
 
     def _table(
         self,
@@ -299,12 +349,13 @@ class _Renderer:
         widths: Sequence[int],
         *,
         coordinator: bool = False,
+        note: str = "",
     ) -> Worksheet:
         book = self.book
         ws = book.wb.add_worksheet(name)
         ws.write_string(0, 0, f"{self.title}: {name}", book.fmt["title"])
         ws.write_string(1, 0, self.subtitle)
-        ws.write_string(2, 0, self.note, book.fmt["help"])
+        ws.write_string(2, 0, f"{note} {self.note}" if note else self.note, book.fmt["help"])
         inputs = {i for i, h in enumerate(headers) if h in ("lock", "forbid", "comment")}
         formats = [
             book.fmt["input"] if c in inputs else book.fmt["decimal"] if h in SCORES else None
@@ -331,6 +382,16 @@ class _Renderer:
         if not rows:
             ws.write_string(HEADER_ROW + 1, 0, "(none)")
         return ws
+
+
+def _left_out(result: MatchResult) -> str:
+    """Who an ending took out of matching, e.g. ``mentor M1 (P003), mentee E4 (P005)``."""
+    return ", ".join(
+        f"mentor {p.mentor_id} ({p.pair_id})"
+        if p.ended_reason == MENTOR_LEFT
+        else f"mentee {p.mentee_id} ({p.pair_id})"
+        for p in result.departed
+    )
 
 
 _HELP = {

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.matching_data import generate_people, violations
 from toolkit.countries import default_countries
+from toolkit.endings import REASONS
 from toolkit.framework import load_framework
 from toolkit.matching import (
     Decision,
@@ -189,8 +190,9 @@ def cohorts(draw: st.DrawFn):
         )  # fmt: skip
     pairs = [(m, e) for m in mentor_ids for e in mentee_ids]
     existing = [
-        ExistingPair(m, e, active=draw(st.booleans()))
-        for m, e in draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True))
+        ExistingPair(m, e, active, f"P{i}", "" if active else draw(st.sampled_from(REASONS)))
+        for i, (m, e) in enumerate(draw(st.lists(st.sampled_from(pairs), max_size=3, unique=True)))
+        for active in [draw(st.booleans())]
     ] if pairs else []  # fmt: skip
     decisions = [
         Decision(m, e, lock=draw(st.booleans()), forbid=draw(st.booleans()), sheet="S", row=i)
@@ -227,12 +229,20 @@ def test_no_hard_constraint_is_ever_broken(case) -> None:
         forbidden=[d.key for d in decisions if d.forbid],
         cross_country=setting["cross_country"], cross_sector=setting["cross_sector"],
     ) == []  # fmt: skip
-    used = Counter(m for m, _ in proposed)
-    assert result.places_left == {m: max(0, c) - used[m] for m, c in capacity.items()}
-    # Every lock is either kept (proposed, marked locked) or reported at its row.
+    # Every lock is either carried out (its pair exists), kept (proposed, marked locked) or
+    # reported at its row.
     reported = {f.row for f in result.findings}
     locks = {d.key for d in decisions if d.lock and d.row not in reported}
-    assert locks - set(active) <= {(p.mentor_id, p.mentee_id) for p in result.pairs if p.locked}
+    earlier = {(x.mentor_id, x.mentee_id) for x in existing}
+    assert locks - earlier <= {(p.mentor_id, p.mentee_id) for p in result.pairs if p.locked}
+    # Whoever left (their pair ended with mentor-left or mentee-left) is out.
+    gone = {x.mentor_id for x in existing if x.ended_reason == "mentor-left"}
+    gone |= {x.mentee_id for x in existing if x.ended_reason == "mentee-left"}
+    offered = proposed + [s.key for scores in result.alternatives.values() for s in scores]
+    assert not gone & ({m for m, _ in offered} | set(result.mentees))
+    used = Counter(m for m, _ in proposed)
+    assert result.places_left == {
+        m: max(0, c) - used[m] for m, c in capacity.items() if m not in gone}  # fmt: skip
     busy = {e for _, e in active}
     ever = {x.mentee_id for x in existing}
     assert not busy & {e for _, e in proposed}
@@ -291,3 +301,104 @@ def test_the_solver_finds_the_brute_force_optimum(case) -> None:
     count, total = _brute_force(people, setting)
     assert len(result.pairs) == count
     assert result.total_score == pytest.approx(total, abs=1e-2)
+
+
+# --- endings and old decisions ------------------------------------------------------------------
+
+
+def test_whoever_left_is_out_of_matching() -> None:
+    people = [person("M1", "mentor", capacity=3), person("M2", "mentor", domains=("leadership",)),
+              person(E, "mentee"), person("E2", "mentee"), person("E3", "mentee")]  # fmt: skip
+    ended = [ExistingPair("M1", E, False, "P001", "mentor-left"),
+             ExistingPair("M2", "E2", False, "P002", "mentee-left")]  # fmt: skip
+    result = run(people, ended, rematch=True)
+    offered = [p.mentor_id for p in result.pairs]
+    offered += [s.mentor_id for scores in result.alternatives.values() for s in scores]
+    assert "M1" not in offered and offered
+    assert result.mentees == (E, "E3")
+    assert "E2" not in {u.mentee_id for u in result.unmatched}
+    assert [(f.code, f.value, f.row) for f in result.findings] == [
+        ("MAT024", "M1", 0), ("MAT025", "E2", 0)]  # fmt: skip
+    assert "P001" in result.findings[0].message and "P002" in result.findings[1].message
+    waiting = run(people, ended)
+    assert (waiting.mentees, waiting.waiting_rematch) == (("E3",), (E,))
+    no_fault = [replace(x, ended_reason="no-fault") for x in ended]
+    assert run(people, no_fault, rematch=True).mentees == (E, "E2", "E3")
+    locked = run(people, ended, [Decision("M1", "E3", lock=True, row=7)], rematch=True)
+    assert [f.code for f in locked.findings] == ["MAT024", "MAT025", "MAT012"]
+    assert "'M1' left the programme (pair P001: mentor-left)" in locked.findings[2].message
+
+
+def test_a_lock_on_a_pair_that_exists_was_carried_out() -> None:
+    # E1 was locked with M1, confirmed, built and ended; then locked with M2 and re-matched.
+    people = [person("M1", "mentor"), person("M2", "mentor"), person(E, "mentee")]
+    old = Decision("M1", E, lock=True, sheet="Decisions", row=5, cell="E5")
+    new = Decision("M2", E, lock=True, sheet="Proposed pairs", row=5, cell="O5")
+    ended = [ExistingPair("M1", E, False, "P001", "no-fault")]
+    result = run(people, ended, [old, new], rematch=True)
+    assert result.findings == []
+    assert [(p.mentor_id, p.mentee_id, p.locked) for p in result.pairs] == [("M2", E, True)]
+    assert result.fulfilled_locks == {("M1", E)}
+    both = [*ended, ExistingPair("M2", E, True, "P002")]
+    again = run(people, both, [old, new], rematch=True)
+    assert (again.findings, again.pairs, again.unmatched) == ([], [], [])
+    assert again.fulfilled_locks == {("M1", E), ("M2", E)}
+
+
+@pytest.mark.parametrize("cross_sector", ["any", "preferred"])
+def test_missing_data_earns_no_points(cross_sector: str) -> None:
+    config = Settings(weights=WEIGHTS, cross_sector=cross_sector)
+    mentor, mentee = person("M1", "mentor", country="SN"), person(E, "mentee")
+    for m, e in ((replace(mentor, sector=""), mentee), (mentor, replace(mentee, sector=" ")),
+                 (replace(mentor, sector=""), replace(mentee, sector=""))):  # fmt: skip
+        assert criterion_fits(m, e, config, 0.0)["sector"] == 0.0
+    if cross_sector == "preferred":  # a real difference still earns the bonus
+        assert criterion_fits(mentor, replace(mentee, sector="WASH"), config, 0)["sector"] == 1
+    fits = criterion_fits(replace(mentor, country=""), mentee, config, None)
+    assert (fits["country_diversity"], fits["timezone"]) == (0.0, 0.0)
+    assert criterion_fits(mentor, replace(mentee, domains=()), config, 0)["domain_fit"] == 0
+    # Through the engine: a country without a known time zone earns no time-zone points.
+    result = run([replace(mentor, country="ZZ"), mentee], cross_sector=cross_sector)
+    assert result.pairs[0].score.points["timezone"] == 0
+    assert run([mentor, mentee]).pairs[0].score.points["timezone"] > 0
+
+
+def test_alternatives_treat_every_full_mentor_alike() -> None:
+    # M1 is filled by a lock, M2 by the solver: both stay alternatives, with 0 places left.
+    people = [person("M1", "mentor", capacity=1), person("M2", "mentor", capacity=1),
+              person(E, "mentee"), person("E2", "mentee"), person("E3", "mentee")]  # fmt: skip
+    result = run(people, decisions=[Decision("M1", E, lock=True, sheet="S", row=5)])
+    assigned = {p.mentee_id: p.mentor_id for p in result.pairs}
+    assert assigned[E] == "M1" and list(assigned.values()).count("M2") == 1
+    assert result.places_left == {"M1": 0, "M2": 0}
+    for mentee in ("E2", "E3"):
+        listed = [s.mentor_id for s in result.alternatives[mentee]]
+        assert listed == sorted({"M1", "M2"} - {assigned.get(mentee)})
+
+
+def test_no_free_place_names_each_mentors_capacity_and_pairs() -> None:
+    people = [person("M1", "mentor", capacity=0), person("M2", "mentor", capacity=1),
+              person(E, "mentee"), person("E2", "mentee")]  # fmt: skip
+    result = run(people, [ExistingPair("M2", "E2", True, "P001")])
+    [reason] = [u.reason for u in result.unmatched]
+    assert reason.code == "MAT010" and "has no free place" in reason.message
+    assert "M1: capacity 0, 0 active pairs; M2: capacity 1, 1 active pair)" in reason.message
+
+
+def test_why_a_reviewed_pair_is_not_proposed() -> None:
+    from toolkit.matching import not_proposed
+
+    people = [person("M1", "mentor", capacity=1), person("M2", "mentor", languages=("fr",)),
+              person("M3", "mentor", capacity=1), person(E, "mentee", preferred_mentors=("M3",)),
+              person("E2", "mentee")]  # fmt: skip
+    config = Settings(weights=WEIGHTS)
+    cohort = plan_cohort(Roster(people={p.person_id: p for p in people}), [], config)
+    result = propose(cohort, config)
+    assert {(p.mentor_id, p.mentee_id) for p in result.pairs} == {("M3", E), ("M1", "E2")}
+    keys = [("M3", E), ("M1", E), ("M2", "E2"), ("M4", "E2"), ("M1", "X1")]
+    assert not_proposed(keys, cohort, config, result) == {
+        ("M1", E): "the mentee is now proposed with mentor 'M3'",
+        ("M2", "E2"): "it breaks the 'language' constraint (they share no language)",
+        ("M4", "E2"): "'M4' is not a mentor in the roster",
+        ("M1", "X1"): "'X1' is not a mentee in the roster",
+    }

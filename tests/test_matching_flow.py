@@ -26,6 +26,7 @@ from toolkit.endings import end_pair
 from toolkit.errors import ConfigError, WorkbookWriteError
 from toolkit.framework import load_framework
 from toolkit.ledger import Ledger, MatchingStore
+from toolkit.match_review import read_review
 from toolkit.programme import CRITERIA, load_programme
 from toolkit.roster import PEOPLE_COLUMNS, read_roster
 
@@ -177,6 +178,8 @@ def test_decisions_survive_a_libreoffice_resave(programme: Path, soffice: str, t
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
     shutil.copy(out / "matches.xlsx", path)
+    roster = read_roster(programme / "roster.xlsx", load_framework())
+    assert read_review(path, roster.people).rematch is False  # the hidden About sheet survives
     invoke("match", programme)
     forbidden = (first[0]["mentor_id"], first[0]["mentee_id"])
     assert forbidden not in pairs_in(table(path, "Proposed pairs"))
@@ -287,9 +290,13 @@ ROSTER_CASES = [
     (_people(r1={"country": "XK"}), [("ROS013", 3, "country", "XK")]),
     (_people(r3={"preferred_mentors": "M1, E2"}), [("ROS014", 5, "preferred_mentors", "E2")]),
     (_people(r3={"preferred_mentors": "M1, M9"}), [("ROS006", 5, "preferred_mentors", "M9")]),
-    (_people(r3={"preferred_mentors": "M1, M2, M3, M1, M2, M3, M1"}), []),
+    (_people(r3={"preferred_mentors": "M2, M1"}), []),
+    (_people(r3={"preferred_mentors": "M1, M2, M3, M1"}),
+     [("ROS020", 5, "preferred_mentors", "M1, M2, M3, M1")]),
     (_people(r4={"preferred_mentors": "M1;M2;M3;M3;E9"}),
-     [("ROS015", 6, "preferred_mentors", "M1;M2;M3;M3;E9")]),
+     [("ROS020", 6, "preferred_mentors", "M1;M2;M3;M3;E9"),
+      ("ROS015", 6, "preferred_mentors", "M1;M2;M3;M3;E9"),
+      ("ROS006", 6, "preferred_mentors", "E9")]),
     (_people(r0={"capacity": "two"}), [("ROS016", 2, "capacity", "two")]),
     (_people(r0={"capacity": "1.5"}), [("ROS016", 2, "capacity", "1.5")]),
     (_people(r0={"capacity": "-1"}), [("ROS016", 2, "capacity", "-1")]),
@@ -313,13 +320,37 @@ def test_roster_matching_columns_are_checked(tmp_path: Path, people, expected) -
     path.write_bytes(render_roster_template(NOW, people=people, pairs=[]))
     if not expected:
         roster = read_roster(path, load_framework())
-        assert roster.people["E1"].preferred_mentors == ("M1", "M2", "M3")
+        assert roster.people["E1"].preferred_mentors == ("M2", "M1")
         return
     with pytest.raises(ConfigError) as err:
         read_roster(path, load_framework())
     got = [(f.code, f.row, f.column, f.value) for f in err.value.findings]
     assert got == expected
     assert all(f.cell and f.sheet == "People" for f in err.value.findings)
+
+
+def test_one_run_reports_every_roster_problem(tmp_path: Path) -> None:
+    # Rows with problems of their own still have their references checked, and are referred to.
+    people = _people(
+        r0={"email": "grace@", "line_manager_id": "M2"}, r1={"level": "boss", "line_manager_id":
+        "M1"}, r3={"same_sex_preference": "maybe", "preferred_mentors": "E2, M9"},
+        r4={"country": "XK", "line_manager_id": "BOSS"},
+    )  # fmt: skip
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(render_roster_template(NOW, people=people, pairs=[("M3", "E1")]))
+    with pytest.raises(ConfigError) as err:
+        read_roster(path, load_framework())
+    assert [(f.code, f.sheet, f.row, f.column, f.value) for f in err.value.findings] == [
+        ("ROS009", "People", 2, "email", "grace@"),
+        ("ROS004", "People", 3, "level", "boss"),
+        ("ROS004", "People", 5, "same_sex_preference", "maybe"),
+        ("ROS013", "People", 6, "country", "XK"),
+        ("ROS014", "People", 5, "preferred_mentors", "E2"),
+        ("ROS006", "People", 5, "preferred_mentors", "M9"),
+        ("ROS006", "People", 6, "line_manager_id", "BOSS"),
+        ("ROS017", "People", 2, "line_manager_id", "M2"),
+        ("ROS011", "Pairs", 2, "mentor_id", "M3"),
+    ]
 
 
 def test_roster_matching_columns_are_read(tmp_path: Path) -> None:
@@ -336,7 +367,7 @@ def test_roster_matching_columns_are_read(tmp_path: Path) -> None:
 def test_matching_messages_are_translated() -> None:
     from toolkit.messages import missing_translations
 
-    mine = [m for m in missing_translations() if m.startswith("MAT") or (m[:5] == "ROS01"
+    mine = [m for m in missing_translations() if m.startswith("MAT") or (m[:3] == "ROS"
             and int(m[3:6]) >= 13)]  # fmt: skip
     assert mine == []
 
@@ -387,3 +418,113 @@ def test_an_ended_pairs_returns_still_sync(programme: Path, fill, ledger_values)
     result = sync_programme(programme, now=NOW + dt.timedelta(days=30))
     assert [(o.status, o.pair_id) for o in result.files] == [("accepted", "P001")]
     assert ledger_values("P001")[("agreement", "", "goal_1")] == "Write the final report"
+
+
+def test_rematch_after_endings_honours_the_reason_and_forgets_carried_out_locks(
+    programme: Path,
+) -> None:
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+    path = programme / "matches.xlsx"
+    for r in table(path, "Proposed pairs"):
+        edit(path, "Proposed pairs", r["_row"], lock="yes")
+    assert invoke("match", programme, "--confirm")[0] == 0
+    build_programme(programme, now=NOW, as_of=dt.date(2026, 1, 1))
+    with Ledger(programme / "mentorkit.db") as ledger:
+        pairs = {p.mentee_id: p for p in ledger.pairs()}
+    assert sorted(pairs) == ["E1", "E2", "E3"]
+    code, out = invoke("pair", "end", programme, pairs["E1"].pair_id, "--reason", "mentor-left")
+    assert code == 0 and "left out of matching" in out, out
+    end_pair(programme, pairs["E2"].pair_id, "mentee-left", now=NOW)
+    code, out = invoke("match", programme)
+    assert "1 mentee(s) whose pair ended are waiting" in out, out
+    for _ in range(2):  # the old locks stay carried out, run after run
+        code, out = invoke("match", programme, "--rematch")
+        assert "MAT012" not in out and "MAT023" not in out, out
+        assert "[MAT024]" in out and "[MAT025]" in out, out
+        gone = pairs["E1"].mentor_id
+        offered = table(path, "Proposed pairs") + table(path, "Alternatives")
+        assert gone not in {r["mentor_id"] for r in offered}
+        listed = offered + table(path, "Unmatched")
+        assert "E2" not in {r["mentee_id"] for r in listed}
+        assert "E1" in {r["mentee_id"] for r in listed}
+        assert [r["lock"] for r in table(path, "Decisions")] == []
+    note = openpyxl.load_workbook(path)["Proposed pairs"]["A3"].value
+    assert f"mentor {gone} ({pairs['E1'].pair_id})" in note
+    assert f"mentee E2 ({pairs['E2'].pair_id})" in note
+
+
+def test_confirm_follows_how_matches_xlsx_was_made(programme: Path, built) -> None:
+    end_pair(programme, "P003", "no-fault", now=NOW)  # E3 is waiting for a new mentor
+    path = programme / "matches.xlsx"
+    assert invoke("match", programme, "--rematch")[0] == 0
+    proposed = pairs_in(table(path, "Proposed pairs"))
+    assert [e for _, e in proposed] == ["E3"]
+    about = openpyxl.load_workbook(path)["About"]
+    assert (about.sheet_state, about["B2"].value) == ("hidden", "yes")
+    code, out = invoke("match", programme, "--confirm")  # without --rematch: follows the file
+    assert code == 0 and "Confirmed 1 pair(s) of matches.xlsx (made with --rematch)" in out, out
+    with Ledger(programme / "mentorkit.db") as ledger:
+        confirmed = [(c.mentor_id, c.mentee_id) for c in MatchingStore(ledger).confirmations()]
+    assert confirmed == proposed
+
+
+def test_rematch_confirm_of_a_file_made_without_it_is_said(programme: Path, built) -> None:
+    end_pair(programme, "P003", "no-fault", now=NOW)
+    invoke("match", programme)
+    run = match_programme(programme, rematch=True, confirm=True, now=NOW)
+    assert [f.code for f in run.findings] == ["MAT026"]
+    assert (run.rematch, run.confirmed) == (False, [])
+
+
+def test_each_reviewed_pair_not_confirmed_is_located_with_why(programme: Path) -> None:
+    _no_typed_pairs(programme)
+    invoke("match", programme)
+    path = programme / "matches.xlsx"
+    rows = table(path, "Proposed pairs")
+    full = str(rows[0]["mentor_id"])
+    index = [p[0] for p in PEOPLE].index(full)
+    people = _people(**{f"r{index}": {"capacity": "0"}})
+    write_atomic(programme / "roster.xlsx", render_roster_template(NOW, people=people, pairs=[]))
+    run = match_programme(programme, confirm=True, now=NOW)
+    dropped = [r for r in rows if r["mentor_id"] == full]
+    mine = [f for f in run.findings if f.code == "MAT027"]
+    assert [(f.sheet, f.row) for f in mine] == [("Proposed pairs", r["_row"]) for r in dropped]
+    assert all("no free place (capacity 0, 0 active pairs)" in f.message for f in mine)
+    assert len(run.confirmed) == len(rows) - len(dropped)
+    code, out = invoke("match", programme, "--confirm")  # the rewritten file: nothing left out
+    assert code == 1 and "Confirmed 0 pair(s)" in out and "[MAT027]" not in out, out
+
+
+def test_a_missing_roster_gets_advice_that_works(programme: Path, tmp_path: Path) -> None:
+    (programme / "roster.xlsx").unlink()
+    with pytest.raises(ConfigError) as err:
+        read_roster(programme / "roster.xlsx", load_framework())
+    assert [(f.code, f.file) for f in err.value.findings] == [("ROS021", "roster.xlsx")]
+    code, out = invoke("check", programme)
+    assert code == 2 and "[ROS021]" in out and "CFG003" not in out, out
+    # The advice: init a new folder elsewhere and copy its roster.xlsx here.
+    fresh = tmp_path / "fresh"
+    assert invoke("init", fresh)[0] == 0
+    shutil.copy(fresh / "roster.xlsx", programme / "roster.xlsx")
+    assert invoke("check", programme)[0] == 0
+
+
+def test_a_key_given_twice_in_programme_yaml_is_reported_with_both_lines(programme: Path) -> None:
+    config = programme / "programme.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  cross_sector:"))
+    lines.insert(at + 1, "  cross_sector: preferred")
+    lines.append("planned_pairs: 0")
+    first_pairs = next(i for i, line in enumerate(lines) if line.startswith("planned_pairs:"))
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_programme(config)
+    got = [(f.code, f.message.split(":")[0], f.value) for f in err.value.findings]
+    assert got[:2] == [
+        ("CFG002", f"key matching.cross_sector (lines {at + 1} and {at + 2})",
+         "any, then preferred"),
+        ("CFG002", f"key planned_pairs (lines {first_pairs + 1} and {len(lines)})",
+         f"{lines[first_pairs].split(': ')[1].split()[0]}, then 0"),
+    ]  # fmt: skip
+    assert [f.code for f in err.value.findings[2:]] == ["CFG002"]  # and planned_pairs >= 1

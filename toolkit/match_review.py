@@ -5,7 +5,8 @@ The coordinator opens matches.xlsx, types ``yes`` under ``lock`` (keep this pair
 Alternatives and Decisions, and saves it, perhaps from LibreOffice. :func:`read_review` reads
 those columns wherever their headers are (python-calamine, behind the same safety checks as a
 returned workbook), merges the rows of each pair into one :class:`~toolkit.matching.Decision`,
-and reports every cell it cannot understand with its sheet and cell. An unreadable file is an
+and reports every cell it cannot understand with its sheet and cell; it also reads, from the
+hidden About sheet, whether the file was made with ``--rematch``. An unreadable file is an
 error: it is then never overwritten, so the decisions in it are not lost.
 """
 
@@ -29,6 +30,8 @@ ALTERNATIVES_SHEET = "Alternatives"
 UNMATCHED_SHEET = "Unmatched"
 FAIRNESS_SHEET = "Fairness"
 DECISIONS_SHEET = "Decisions"
+ABOUT_SHEET = "About"
+"""A hidden sheet recording how matches.xlsx was made (``rematch: yes`` or ``no``)."""
 DECISION_SHEETS = (PROPOSED_SHEET, ALTERNATIVES_SHEET, DECISIONS_SHEET)
 """The sheets that carry the coordinator columns."""
 COORDINATOR_COLUMNS = ("lock", "forbid", "comment")
@@ -41,10 +44,13 @@ class Review:
     """What the coordinator decided in matches.xlsx."""
 
     decisions: dict[PairKey, Decision] = field(default_factory=dict)
-    proposed: list[PairKey] = field(default_factory=list)
-    """The pairs listed on Proposed pairs and not forbidden: what ``--confirm`` may record."""
+    proposed: dict[PairKey, int] = field(default_factory=dict)
+    """The pairs listed on Proposed pairs and not forbidden, with their Excel row: what
+    ``--confirm`` may record."""
     findings: list[Finding] = field(default_factory=list)
     exists: bool = False
+    rematch: bool | None = None
+    """Whether the file was made by ``match --rematch`` (None: not recorded, an older file)."""
 
     def comments(self) -> dict[PairKey, str]:
         """Every pair's comment."""
@@ -68,10 +74,19 @@ def read_review(path: Path, people: dict[str, Person]) -> Review:
     for title in DECISION_SHEETS:
         for row in _rows(sheets.get(normalise(title), []), title, people, review.findings):
             _merge(review, row)
-            if title == PROPOSED_SHEET:
-                review.proposed.append(row.key)
-    review.proposed = [k for k in dict.fromkeys(review.proposed) if not _forbidden(review, k)]
+            if title == PROPOSED_SHEET and row.row is not None:
+                review.proposed.setdefault(row.key, row.row)
+    review.proposed = {k: r for k, r in review.proposed.items() if not _forbidden(review, k)}
+    review.rematch = _made_with_rematch(sheets.get(normalise(ABOUT_SHEET), []))
     return review
+
+
+def _made_with_rematch(grid: list[list[Any]]) -> bool | None:
+    for raw in grid:
+        if len(raw) > 1 and normalise(cell_text(raw[0])) == "rematch":
+            text = normalise(cell_text(raw[1]))
+            return True if text in YES else False if text in NO else None
+    return None
 
 
 def _unreadable(detail: str) -> None:

@@ -23,7 +23,15 @@ mentors were left but their places went to other mentees, that.
 **Soft criteria**: each scores a fit in [0, 1] and counts ``weight x fit`` points; a pair's
 score is the sum of its points, so the per-criterion columns add up to the total. A criterion
 that does not apply is *excluded* (it scores 0 points for every pair, and says so): time zone
-when delivery is in person, country diversity when ``cross_country`` is ``any``.
+when delivery is in person, country diversity when ``cross_country`` is ``any``. Missing data
+never earns points: a criterion whose data is blank on either side scores 0 for that pair.
+
+**Who takes part**: a mentor whose pair ended with ``mentor-left`` is out of matching; a
+mentee whose pair ended with ``mentee-left`` is out of re-matching. A coordinator's lock on a
+pair that exists (active or ended) was carried out and is dropped.
+
+**Alternatives** of a mentee: every other mentor the hard constraints allow who had a free
+place before this proposal, best first, with the places left once the proposal is taken up.
 
 **Optimisation**: as many mentees as possible are matched, and among those solutions the total
 score is the highest. It is one assignment problem (scipy's ``linear_sum_assignment``) over a
@@ -43,7 +51,7 @@ from scipy.optimize import linear_sum_assignment
 
 from toolkit.countries import default_countries
 from toolkit.framework import Framework
-from toolkit.ledger import Confirmation, PairRecord
+from toolkit.ledger import Confirmation, PairEnding, PairRecord
 from toolkit.messages import Finding, finding
 from toolkit.programme import CRITERIA, DeliveryMode, Programme
 from toolkit.roster import LEVELS, PairRow, Person, Roster, reporting_chain
@@ -140,6 +148,17 @@ class Cohort:
     locks: tuple[Decision, ...] = ()
     waiting_rematch: tuple[str, ...] = ()
     """Mentees whose pair ended and who are not in this pool (``--rematch`` adds them)."""
+    capacity: dict[str, int] = field(default_factory=dict)
+    """Each mentor's capacity (the roster's, or the programme's default)."""
+    load: dict[str, int] = field(default_factory=dict)
+    """Each mentor's active (or pending) pairs."""
+    departed: tuple[ExistingPair, ...] = ()
+    """Ended pairs whose mentor left (that mentor is out of matching) or whose mentee left
+    (that mentee is out of re-matching)."""
+    fulfilled_locks: frozenset[PairKey] = frozenset()
+    """Locked pairs that exist now (active or ended): carried out, so no longer applied."""
+    rematch: bool = False
+    """Mentees whose pair ended are in the pool (``match --rematch``)."""
 
 
 @dataclass(frozen=True)
@@ -149,19 +168,37 @@ class ExistingPair:
     mentor_id: str
     mentee_id: str
     active: bool
+    pair_id: str = ""
+    """The ledger's pair code ('' for a pair not yet built)."""
+    ended_reason: str = ""
+    """Why the pair ended (``mentorkit pair end --reason``); '' while it is active."""
+
+
+MENTOR_LEFT = "mentor-left"
+MENTEE_LEFT = "mentee-left"
 
 
 def existing_pairs(
-    roster: Roster, pairs: Iterable[PairRecord], confirmations: Iterable[Confirmation]
+    roster: Roster,
+    pairs: Iterable[PairRecord],
+    confirmations: Iterable[Confirmation],
+    endings: Iterable[PairEnding] = (),
 ) -> list[ExistingPair]:
-    """Every pair there is or is about to be: the ledger's (active or ended), and, not yet in
-    it, the roster's Pairs sheet rows and the confirmed matches (both pending a build)."""
-    known = {(p.mentor_id, p.mentee_id): p.status == "active" for p in pairs}
+    """Every pair there is or is about to be: the ledger's (active or ended, with the reason
+    it ended), and, not yet in it, the roster's Pairs sheet rows and the confirmed matches
+    (both pending a build)."""
+    reasons = {e.pair_id: e.reason for e in endings}
+    known = {
+        (p.mentor_id, p.mentee_id): ExistingPair(
+            p.mentor_id, p.mentee_id, p.status == "active", p.pair_id, reasons.get(p.pair_id, "")
+        )
+        for p in pairs
+    }
     pending = [(t.mentor_id, t.mentee_id) for t in roster.pairs]
     pending += [(c.mentor_id, c.mentee_id) for c in confirmations]
-    for key in pending:
-        known.setdefault(key, True)
-    return [ExistingPair(m, e, active) for (m, e), active in known.items()]
+    for m, e in pending:
+        known.setdefault((m, e), ExistingPair(m, e, True))
+    return list(known.values())
 
 
 def confirmed_pairs(
@@ -191,36 +228,62 @@ def plan_cohort(
     """The cohort to match now.
 
     Mentees with an active (or pending) pair are not matched. Without ``rematch`` only mentees
-    never paired are; with it, also those whose every pair ended. Mentors' places are their
-    capacity less their active pairs. Every earlier pair is ruled out. Locks on pairs that
-    already exist are fulfilled and dropped.
+    never paired are; with it, also those whose every pair ended, except a mentee whose pair
+    ended because they left (``mentee-left``). A mentor whose pair ended because they left
+    (``mentor-left``) is out of matching. Mentors' places are their capacity less their active
+    pairs. Every earlier pair is ruled out. A lock on a pair that exists (active or ended) was
+    carried out, and is dropped.
     """
     existing = list(existing)
     people = roster.people
     active = {(p.mentor_id, p.mentee_id) for p in existing if p.active}
+    history = frozenset((p.mentor_id, p.mentee_id) for p in existing)
     taken = {mentee for _, mentee in active}
     ever = {p.mentee_id for p in existing}
+    gone_mentors = {p.mentor_id for p in existing if p.ended_reason == MENTOR_LEFT}
+    gone_mentees = {p.mentee_id for p in existing if p.ended_reason == MENTEE_LEFT} - taken
+    departed = _departures(existing, gone_mentors | gone_mentees, people)
     load = Counter(mentor for mentor, _ in active)
-    mentee_ids = sorted(pid for pid, p in people.items() if p.role == "mentee")
+    mentee_ids = sorted(
+        pid for pid, p in people.items() if p.role == "mentee" and pid not in gone_mentees
+    )
     pool = [m for m in mentee_ids if m not in taken and (rematch or m not in ever)]
     waiting = [m for m in mentee_ids if m not in taken and m in ever and m not in pool]
-    mentors = sorted(pid for pid, p in people.items() if p.role == "mentor")
-    free = {}
+    mentors = sorted(
+        pid for pid, p in people.items() if p.role == "mentor" and pid not in gone_mentors
+    )
+    capacity = {}
     for m in mentors:
-        capacity = people[m].capacity
-        capacity = settings.default_capacity if capacity is None else capacity
-        free[m] = max(0, capacity - load[m])
+        given = people[m].capacity
+        capacity[m] = settings.default_capacity if given is None else given
     decisions = list(decisions)
     return Cohort(
         people=people,
         mentees=tuple(pool),
         mentors=tuple(mentors),
-        free=free,
-        history=frozenset((p.mentor_id, p.mentee_id) for p in existing),
+        free={m: max(0, capacity[m] - load[m]) for m in mentors},
+        history=history,
         forbidden=frozenset(d.key for d in decisions if d.forbid),
-        locks=tuple(d for d in decisions if d.lock and d.key not in active),
+        locks=tuple(d for d in decisions if d.lock and d.key not in history),
         waiting_rematch=tuple(waiting),
+        capacity=capacity,
+        load={m: load[m] for m in mentors},
+        departed=departed,
+        fulfilled_locks=frozenset(d.key for d in decisions if d.lock and d.key in history),
+        rematch=rematch,
     )
+
+
+def _departures(
+    existing: list[ExistingPair], gone: set[str], people: dict[str, Person]
+) -> tuple[ExistingPair, ...]:
+    """The ending that took each person out, one per person still in the roster."""
+    seen: dict[str, ExistingPair] = {}
+    for p in sorted(existing, key=lambda p: (p.pair_id, p.mentor_id, p.mentee_id)):
+        pid = p.mentor_id if p.ended_reason == MENTOR_LEFT else p.mentee_id
+        if p.ended_reason in (MENTOR_LEFT, MENTEE_LEFT) and pid in gone and pid in people:
+            seen.setdefault(pid, p)
+    return tuple(seen.values())
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -294,7 +357,13 @@ class MatchResult:
     mentees: tuple[str, ...] = ()
     waiting_rematch: tuple[str, ...] = ()
     places_left: dict[str, int] = field(default_factory=dict)
-    """Each mentor's free places once this proposal is taken up."""
+    """Each mentor's free places once this proposal (locked pairs included) is taken up."""
+    fulfilled_locks: frozenset[PairKey] = frozenset()
+    """Locks on pairs that exist now: carried out, no longer applied (nor written back)."""
+    departed: tuple[ExistingPair, ...] = ()
+    """Ended pairs that took their mentor out of matching or their mentee out of re-matching."""
+    rematch: bool = False
+    """The proposal includes mentees whose pair ended (``match --rematch``)."""
 
     @property
     def total_score(self) -> float:
@@ -306,19 +375,30 @@ class MatchResult:
 
 
 def propose(cohort: Cohort, settings: Settings) -> MatchResult:
-    """Match the cohort: locks first, then the optimum for everyone else."""
+    """Match the cohort: locks first, then the optimum for everyone else.
+
+    A mentee's alternatives are every other mentor the hard constraints allow who had a free
+    place before this proposal; whether that place is taken in the proposal (by a locked pair
+    or the solver's) does not matter, and ``places_left`` says what remains.
+    """
     rules = Rules(cohort, settings)
-    result = MatchResult(settings, mentees=cohort.mentees, waiting_rematch=cohort.waiting_rematch)
+    result = MatchResult(
+        settings, mentees=cohort.mentees, waiting_rematch=cohort.waiting_rematch,
+        fulfilled_locks=cohort.fulfilled_locks, departed=cohort.departed, rematch=cohort.rematch,
+    )  # fmt: skip
+    result.findings = departures(cohort)
     free = dict(cohort.free)
     locked = _apply_locks(cohort, rules, free, result)
     pool = [m for m in cohort.mentees if m not in locked]
-    feasible = {
-        mentee: [m for m in cohort.mentors if free[m] > 0 and rules.blocking(m, mentee) is None]
+    possible = {
+        mentee: [m for m in cohort.mentors if cohort.free[m] > 0 and rules.blocking(m, mentee)
+                 is None]
         for mentee in pool
-    }
+    }  # fmt: skip
     scores = {
-        mentee: {m: rules.score(m, mentee) for m in mentors} for mentee, mentors in feasible.items()
+        mentee: {m: rules.score(m, mentee) for m in mentors} for mentee, mentors in possible.items()
     }
+    feasible = {mentee: [m for m in mentors if free[m] > 0] for mentee, mentors in possible.items()}
     assigned = _solve(pool, feasible, scores, free)
     result.pairs = sorted(
         [ProposedPair(rules.score(m, e), locked=True) for e, m in locked.items()]
@@ -332,9 +412,22 @@ def propose(cohort: Cohort, settings: Settings) -> MatchResult:
         if mentee not in assigned:
             result.unmatched.append(rules.unmatched(mentee, cohort.free, feasible[mentee]))
     result.fairness = fairness(cohort, result)
-    result.places_left = {m: free[m] - n for m, n in Counter(assigned.values()).items()}
-    result.places_left = {m: result.places_left.get(m, free[m]) for m in cohort.mentors}
+    used = Counter(assigned.values())
+    result.places_left = {m: free[m] - used[m] for m in cohort.mentors}
     return result
+
+
+def departures(cohort: Cohort) -> list[Finding]:
+    """One finding for each person in the roster whom an ending took out of matching."""
+    findings = []
+    for p in cohort.departed:
+        mentor = p.ended_reason == MENTOR_LEFT
+        person = cohort.people[p.mentor_id if mentor else p.mentee_id]
+        findings.append(
+            finding("MAT024" if mentor else "MAT025", file=ROSTER_FILE, sheet="People",
+                    row=person.row, column="person_id", value=person.person_id, pair=p.pair_id)
+        )  # fmt: skip
+    return findings
 
 
 def _apply_locks(
@@ -343,7 +436,6 @@ def _apply_locks(
     """Fix the coordinator's locked pairs (mentee → mentor) that can be kept; a finding for
     each that cannot."""
     locked: dict[str, str] = {}
-    pool = set(cohort.mentees)
     for d in cohort.locks:
         where = {"file": MATCHES_FILE, "sheet": d.sheet, "row": d.row, "cell": d.cell,
                  "column": "lock", "mentor": d.mentor_id, "mentee": d.mentee_id}  # fmt: skip
@@ -354,7 +446,7 @@ def _apply_locks(
             mentor = locked[d.mentee_id]
             result.findings.append(finding("MAT023", **(where | {"mentor": mentor})))
             continue
-        problem = _lock_problem(d, pool, rules, free)
+        problem = _pair_problem(d.mentor_id, d.mentee_id, cohort, rules, free)
         if problem:
             result.findings.append(finding("MAT012", detail=problem, **where))
             continue
@@ -363,17 +455,48 @@ def _apply_locks(
     return locked
 
 
-def _lock_problem(d: Decision, pool: set[str], rules: Rules, free: dict[str, int]) -> str:
-    """Why a lock cannot be kept ("" when it can)."""
-    if d.mentor_id not in free:
-        return f"{d.mentor_id!r} is not a mentor in the roster"
-    if d.mentee_id not in pool:
+def not_proposed(
+    keys: Iterable[PairKey], cohort: Cohort, settings: Settings, result: MatchResult
+) -> dict[PairKey, str]:
+    """Why each of these pairs is not in the proposal ``result`` of ``cohort`` (pairs that are
+    in it are left out of the answer): a rule, the mentor's places, or the optimum."""
+    rules = Rules(cohort, settings)
+    proposed = {p.mentee_id: p.mentor_id for p in result.pairs}
+    why = {}
+    for mentor, mentee in keys:
+        if proposed.get(mentee) == mentor:
+            continue
+        problem = _pair_problem(mentor, mentee, cohort, rules, cohort.free)
+        if not problem and mentee in proposed:
+            problem = f"the mentee is now proposed with mentor {proposed[mentee]!r}"
+        why[(mentor, mentee)] = problem or "the mentor's places went to other mentees"
+    return why
+
+
+def _pair_problem(
+    mentor: str, mentee: str, cohort: Cohort, rules: Rules, free: dict[str, int]
+) -> str:
+    """Why this pair cannot be made now ("" when it can), ``free`` being the places left."""
+    left = {p.mentor_id if p.ended_reason == MENTOR_LEFT else p.mentee_id: p
+            for p in cohort.departed}  # fmt: skip
+    for pid in (mentor, mentee):
+        if pid in left:
+            ending = left[pid]
+            return f"{pid!r} left the programme (pair {ending.pair_id}: {ending.ended_reason})"
+    if mentor not in free:
+        return f"{mentor!r} is not a mentor in the roster"
+    person = cohort.people.get(mentee)
+    if person is None or person.role != "mentee":
+        return f"{mentee!r} is not a mentee in the roster"
+    if mentee not in cohort.mentees:
         return "the mentee already has a pair, or is waiting for 'match --rematch'"
-    blocking = rules.blocking(d.mentor_id, d.mentee_id)
+    blocking = rules.blocking(mentor, mentee)
     if blocking is not None:
         return f"it breaks the '{blocking}' constraint ({CONSTRAINT_TEXT[blocking]})"
-    if free[d.mentor_id] <= 0:
-        return "the mentor has no free place left"
+    if free[mentor] <= 0:
+        rest = ", the rest taken by other locks" if cohort.free[mentor] > 0 else ""
+        load = _count(cohort.load[mentor], "active pair")
+        return f"the mentor has no free place (capacity {cohort.capacity[mentor]}, {load}{rest})"
     return ""
 
 
@@ -410,8 +533,8 @@ def _solve(
     cost = np.full((len(pool), len(slots) + len(pool)), 2.0 * bonus)
     cost[:, len(slots) :] = 0.0  # one "unmatched" column per mentee
     for i, mentee in enumerate(pool):
-        for m, s in scores[mentee].items():
-            cost[i, column[m]] = -(bonus + s.total)
+        for m in feasible[mentee]:
+            cost[i, column[m]] = -(bonus + scores[mentee][m].total)
     rows, cols = linear_sum_assignment(cost)
     return {pool[i]: slots[j] for i, j in zip(rows, cols, strict=True) if j < len(slots)}
 
@@ -425,8 +548,8 @@ class Rules:
         self.people = cohort.people
         self.chains = {m: set(reporting_chain(m, cohort.people)) for m in cohort.mentees}
         countries = default_countries()
-        self.offset = {
-            pid: countries[p.country].utc_offset if p.country in countries else 0.0
+        self.offset: dict[str, float | None] = {
+            pid: countries[p.country].utc_offset if p.country in countries else None
             for pid, p in cohort.people.items()
         }
         self.weights = {c: settings.weight(c) for c in CRITERIA}
@@ -459,10 +582,10 @@ class Rules:
 
     def score(self, mentor_id: str, mentee_id: str) -> Score:
         """The pair's points on every criterion, and their sum."""
-        fits = criterion_fits(
-            self.people[mentor_id], self.people[mentee_id], self.settings,
-            self.offset[mentor_id] - self.offset[mentee_id],
-        )  # fmt: skip
+        mentor, mentee = self.offset[mentor_id], self.offset[mentee_id]
+        hours_apart = None if mentor is None or mentee is None else mentor - mentee
+        fits = criterion_fits(self.people[mentor_id], self.people[mentee_id], self.settings,
+                              hours_apart)  # fmt: skip
         points = {c: round(self.weights[c] * fits[c], 4) for c in CRITERIA}
         return Score(mentor_id, mentee_id, points, round(sum(points.values()), 4))
 
@@ -498,13 +621,22 @@ class Rules:
             return mentee.country
         if name == "sector":
             return mentee.sector or "no sector given"
+        if name == "capacity":
+            load, capacity = self.cohort.load, self.cohort.capacity
+            return _ids([f"{m}: capacity {capacity[m]}, {_count(load[m], 'active pair')}"
+                         for m in left], sep="; ")  # fmt: skip
         return _ids(left)
 
 
 def criterion_fits(
-    mentor: Person, mentee: Person, settings: Settings, hours_apart: float
+    mentor: Person, mentee: Person, settings: Settings, hours_apart: float | None
 ) -> dict[str, float]:
-    """Each criterion's fit in [0, 1] for a pair (before weights; excluded criteria are 0)."""
+    """Each criterion's fit in [0, 1] for a pair (before weights; excluded criteria are 0).
+
+    Missing data never earns points: a criterion scores 0 when what it compares is blank on
+    either side (no domains, no sector, no country, or a country whose time zone is unknown,
+    ``hours_apart`` None).
+    """
     goals = set(mentee.domains)
     domain_fit = len(goals & set(mentor.domains)) / len(goals) if goals else 0.0
     rank = mentee.preferred_mentors.index(mentor.person_id) if (
@@ -512,10 +644,15 @@ def criterion_fits(
     preference = 0.0 if rank is None else (3 - rank) / 3
     gap = LEVEL_RANK[mentor.level] - LEVEL_RANK[mentee.level]
     level_gap = 1.0 / gap if gap >= 1 else 0.0
-    timezone = max(0.0, WORKING_HOURS - abs(hours_apart)) / WORKING_HOURS
+    timezone = (
+        0.0 if hours_apart is None
+        else max(0.0, WORKING_HOURS - abs(hours_apart)) / WORKING_HOURS
+    )  # fmt: skip
     same = _same_sector(mentor, mentee)
     sector = float(not same) if settings.cross_sector != "any" else float(same)
-    diverse = float(mentor.country != mentee.country)
+    if not (mentor.sector.strip() and mentee.sector.strip()):
+        sector = 0.0
+    diverse = float(bool(mentor.country and mentee.country) and mentor.country != mentee.country)
     fits = {
         "domain_fit": domain_fit, "preference": preference, "level_gap": level_gap,
         "timezone": timezone, "sector": sector, "country_diversity": diverse,
@@ -546,6 +683,10 @@ def _same_sector(mentor: Person, mentee: Person) -> bool:
     return bool(mentor.sector) and mentor.sector.casefold() == mentee.sector.casefold()
 
 
-def _ids(ids: list[str], limit: int = 6) -> str:
-    shown = ", ".join(ids[:limit])
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _ids(ids: list[str], limit: int = 6, sep: str = ", ") -> str:
+    shown = sep.join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")

@@ -192,6 +192,18 @@ CATALOGUE: dict[str, MessageSpec] = {
         "'{column}' is yes, but 'sex' is {detail}, so the preference cannot be honoured",
         "Please fill 'sex' (female, male or other), or clear the preference.",
     ),
+    "ROS020": MessageSpec(
+        Severity.ERROR,
+        "'{column}' has {value!r}, which lists {detail} more than once",
+        "Please list each mentor once, the most preferred first (at most three).",
+    ),
+    "ROS021": MessageSpec(
+        Severity.ERROR,
+        "The roster {location} is missing from the programme folder",
+        "Please put it back from your backup. To start a blank one, run 'mentorkit init' into a "
+        "new folder, copy the roster.xlsx it writes into this programme folder, and delete the "
+        "new folder.",
+    ),
     # --- matching (MAT) ------------------------------------------------------------------------
     "MAT001": MessageSpec(
         Severity.WARNING,
@@ -251,8 +263,8 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "MAT010": MessageSpec(
         Severity.WARNING,
-        "Mentee {value!r} is unmatched: every mentor who could take them is at capacity with "
-        "existing pairs ({detail})",
+        "Mentee {value!r} is unmatched: every mentor who could take them has no free place "
+        "({detail})",
         "Please raise 'capacity' for one of these mentors in roster.xlsx, or recruit a mentor.",
     ),
     "MAT011": MessageSpec(
@@ -329,6 +341,33 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Mentee {mentee!r} is locked with more than one mentor; only the lock on {mentor!r} was "
         "kept",
         "Please keep one 'lock' per mentee.",
+    ),
+    "MAT024": MessageSpec(
+        Severity.INFO,
+        "Mentor {value!r} is left out of matching: pair {pair} ended because the mentor left "
+        "(mentor-left)",
+        "Nothing to do; they are never proposed again. To take them back in, add them to "
+        "roster.xlsx under a new person_id.",
+    ),
+    "MAT025": MessageSpec(
+        Severity.INFO,
+        "Mentee {value!r} is left out of re-matching: pair {pair} ended because the mentee left "
+        "(mentee-left)",
+        "Nothing to do; 'match --rematch' does not propose a mentor for them. To take them back "
+        "in, add them to roster.xlsx under a new person_id.",
+    ),
+    "MAT026": MessageSpec(
+        Severity.INFO,
+        "matches.xlsx was made without --rematch, so it was confirmed as made: it proposes no "
+        "mentor for mentees whose pair ended",
+        "To re-match them, run 'mentorkit match DIR --rematch', review matches.xlsx, and run "
+        "'mentorkit match DIR --confirm'.",
+    ),
+    "MAT027": MessageSpec(
+        Severity.WARNING,
+        "Mentor {mentor!r} with mentee {mentee!r} was reviewed but not confirmed: {detail}",
+        "Please review the new matches.xlsx (lock the pair there to keep it, if it is still "
+        "possible) and run 'mentorkit match DIR --confirm' again.",
     ),
     # --- a returned file as a whole --------------------------------------------------------------
     "FIL001": MessageSpec(

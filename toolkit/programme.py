@@ -340,12 +340,15 @@ def load_programme(path: Path) -> Programme:
     if not isinstance(data, dict):
         f = finding("CFG002", file=path.name, location="(top)", detail="expected keys", value=data)
         raise ConfigError(f.render(), [f])
+    findings = _duplicate_keys(text, path.name)
     try:
-        return Programme.model_validate(data)
+        programme = Programme.model_validate(data)
     except ValidationError as exc:
-        findings = _findings_from(exc, text, path.name)
+        findings += _findings_from(exc, text, path.name)
+    if findings:
         summary = "\n".join(f.render() for f in findings)
         raise ConfigError(f"{path} has {len(findings)} problem(s):\n{summary}", findings) from None
+    return programme
 
 
 def _findings_from(exc: ValidationError, text: str, file: str) -> list[Finding]:
@@ -361,6 +364,39 @@ def _findings_from(exc: ValidationError, text: str, file: str) -> list[Finding]:
             detail = "unknown key (check its spelling and indentation)"
         out.append(finding("CFG002", file=file, location=location, detail=detail, value=value))
     return out
+
+
+def _duplicate_keys(text: str, file: str) -> list[Finding]:
+    """A finding for each key given twice in the same section of valid YAML (the loader would
+    silently keep the last), with both line numbers."""
+    findings: list[Finding] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, tuple[Any, Any]] = {}
+            for key, value in node.value:
+                path = f"{prefix}.{key.value}" if prefix else str(key.value)
+                if key.value in seen:
+                    first_key, first_value = seen[key.value]
+                    lines = f"lines {first_key.start_mark.line + 1} and {key.start_mark.line + 1}"
+                    findings.append(
+                        finding("CFG002", file=file, location=f"{path} ({lines})",
+                                detail="given twice; please keep one",
+                                value=f"{_shown(first_value)}, then {_shown(value)}")
+                    )  # fmt: skip
+                else:
+                    seen[key.value] = (key, value)
+                walk(value, path)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{prefix}.{i}")
+
+    walk(yaml.compose(text), "")  # the text parsed already, so this cannot fail
+    return findings
+
+
+def _shown(node: Any) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "a section"
 
 
 def _key_lines(text: str) -> dict[str, int]:

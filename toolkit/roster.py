@@ -9,9 +9,11 @@ with its sheet, Excel row, column header and value.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -134,6 +136,19 @@ class PairRow:
     row: int
 
 
+@dataclass(frozen=True)
+class Listed:
+    """What a People row says about who is who, kept even when the row has other problems, so
+    that references to and from it are checked in the same run."""
+
+    person_id: str
+    role: str
+    """The role when it is one of :data:`ROLES`, else ''."""
+    row: int
+    line_manager_id: str = ""
+    preferred_mentors: tuple[str, ...] = ()
+
+
 @dataclass
 class Roster:
     """The people and typed pairs of a roster, in file order."""
@@ -170,7 +185,7 @@ def read_roster(path: Path, framework: Framework) -> Roster:
 
 def _read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]] | None, list[Finding]]:
     if not path.is_file():
-        return None, [finding("CFG003", file=path.name, location=str(path))]
+        return None, [finding("ROS021", file=path.name, location=str(path))]
     inspection = inspect_workbook(path)
     if not inspection.safe:
         return None, inspection.findings
@@ -237,15 +252,17 @@ def _people(
     framework: Framework,
     file: str,
     findings: list[Finding],
-) -> set[str]:
-    """Check the People rows and add the valid people to ``roster``; returns every person_id
-    listed, valid or not, so that pairs naming someone with their own problems are not
+) -> dict[str, Listed]:
+    """Check the People rows and add the valid people to ``roster``; returns what every row
+    says about who is who (its first row per person_id), valid or not, so that references
+    are checked for every row and pairs naming someone with their own problems are not
     reported twice."""
     domain_codes = {normalise(d.code): d.code for d in framework.domains}
     for d in framework.domains:
         for label in d.label.values():
             domain_codes[normalise(label)] = d.code
     first_row: dict[str, int] = {}
+    listed: list[Listed] = []
     for row, v in rows:
         loc = {"file": file, "sheet": PEOPLE_SHEET, "row": row}
         ok = True
@@ -283,6 +300,11 @@ def _people(
         if languages is None or domains is None or matching is None:
             ok = False
         pid = v.get("person_id", "")
+        role = v.get("role", "").lower()
+        listed.append(
+            Listed(pid, role if role in ROLES else "", row, v.get("line_manager_id", ""),
+                   tuple(dict.fromkeys(_listed_ids(v.get("preferred_mentors", "")))))
+        )  # fmt: skip
         if pid in first_row:
             findings.append(
                 finding("ROS005", column="person_id", value=pid, other_row=first_row[pid], **loc)
@@ -310,8 +332,9 @@ def _people(
             capacity=matching[1],
             same_sex_preference=matching[2],
         )
-    _references(roster, first_row, file, findings)
-    return set(first_row)
+    first = {p.person_id: p for p in reversed(listed) if p.person_id}
+    _references(listed, first, file, findings)
+    return first
 
 
 def _matching_columns(
@@ -332,12 +355,17 @@ def _matching_columns(
             )  # fmt: skip
             ok = False
 
-    preferred: list[str] = []
-    for part in _SPLIT.split(v.get("preferred_mentors", "")):
-        if part.strip() and part.strip() not in preferred:
-            preferred.append(part.strip())
+    parts = _listed_ids(v.get("preferred_mentors", ""))
+    preferred = tuple(dict.fromkeys(parts))
     if preferred:
         only_for("preferred_mentors", "mentee")
+    repeated = [pid for pid, n in Counter(parts).items() if n > 1]
+    if repeated:
+        findings.append(
+            finding("ROS020", column="preferred_mentors", value=v["preferred_mentors"],
+                    detail=", ".join(repeated), **loc)
+        )  # fmt: skip
+        ok = False
     if len(preferred) > MAX_PREFERENCES:
         findings.append(
             finding("ROS015", column="preferred_mentors", value=v["preferred_mentors"],
@@ -370,26 +398,34 @@ def _matching_columns(
     return (tuple(preferred), capacity, same_sex) if ok else None
 
 
-def _references(roster: Roster, listed: dict[str, int], file: str, findings: list[Finding]) -> None:
-    """Check what people say about each other: line managers and preferred mentors exist,
-    preferred mentors are mentors, and no reporting chain loops back on itself."""
-    for person in roster.people.values():
+def _listed_ids(text: str) -> list[str]:
+    """The person_ids of a cell such as preferred_mentors, in order (repeats included)."""
+    return [part.strip() for part in _SPLIT.split(text) if part.strip()]
+
+
+def _references(
+    listed: list[Listed], first: dict[str, Listed], file: str, findings: list[Finding]
+) -> None:
+    """Check what people say about each other, on every row (also rows with other problems):
+    line managers and preferred mentors exist, preferred mentors are mentors, and no
+    reporting chain loops back on itself."""
+    for person in listed:
         loc = {"file": file, "sheet": PEOPLE_SHEET, "row": person.row}
         manager = person.line_manager_id
-        if manager and manager not in listed:
+        if manager and manager not in first:
             findings.append(finding("ROS006", column="line_manager_id", value=manager, **loc))
         for pid in person.preferred_mentors:
-            other = roster.people.get(pid)
-            if pid not in listed:
+            other = first.get(pid)
+            if other is None:
                 findings.append(finding("ROS006", column="preferred_mentors", value=pid, **loc))
-            elif other is not None and other.role != "mentor":
+            elif other.role not in ("", "mentor"):
                 findings.append(
                     finding("ROS014", column="preferred_mentors", value=pid, actual=other.role,
                             **loc)
                 )  # fmt: skip
     reported: set[str] = set()
-    for person in sorted(roster.people.values(), key=lambda p: p.row):
-        chain = reporting_chain(person.person_id, roster.people)
+    for person in sorted(first.values(), key=lambda p: p.row):
+        chain = reporting_chain(person.person_id, first)
         if person.person_id in chain and person.person_id not in reported:
             loop = chain[: chain.index(person.person_id) + 1]
             reported.update(loop)
@@ -402,7 +438,14 @@ def _references(roster: Roster, listed: dict[str, int], file: str, findings: lis
             )  # fmt: skip
 
 
-def reporting_chain(person_id: str, people: dict[str, Person]) -> list[str]:
+class Managed(Protocol):
+    """Anyone with a line manager (a :class:`Person`, or a :class:`Listed` row)."""
+
+    @property
+    def line_manager_id(self) -> str: ...
+
+
+def reporting_chain(person_id: str, people: Mapping[str, Managed]) -> list[str]:
     """The person's line manager, that manager's manager, and so on up (stopping at someone
     outside the roster or where the chain loops back: a loop ends at its first repeat)."""
     chain: list[str] = []
@@ -447,26 +490,26 @@ def _codes(
 def _pairs(
     rows: list[tuple[int, dict[str, str]]],
     roster: Roster,
-    listed: set[str],
+    listed: dict[str, Listed],
     file: str,
     findings: list[Finding],
 ) -> None:
-    """Check the typed pairs; a person whose own row has problems is not reported again."""
+    """Check the typed pairs against every People row (a person whose own row has problems is
+    not reported again for those, but a wrong role or a line manager is)."""
     mentee_row: dict[str, int] = {}
     for row, v in rows:
         loc = {"file": file, "sheet": PAIRS_SHEET, "row": row}
         ok = True
         for column, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
             pid = v.get(column, "")
-            person = roster.people.get(pid)
+            person = listed.get(pid)
             if not pid:
                 findings.append(finding("ROS003", column=column, **loc))
                 ok = False
             elif person is None:
-                if pid not in listed:
-                    findings.append(finding("ROS006", column=column, value=pid, **loc))
+                findings.append(finding("ROS006", column=column, value=pid, **loc))
                 ok = False
-            elif person.role != role:
+            elif person.role and person.role != role:
                 findings.append(
                     finding(
                         "ROS007", column=column, value=pid, actual=person.role, expected=role, **loc
@@ -475,7 +518,7 @@ def _pairs(
                 ok = False
         if not ok:
             continue
-        mentee = roster.people[v["mentee_id"]]
+        mentee = listed[v["mentee_id"]]
         if mentee.line_manager_id and mentee.line_manager_id == v["mentor_id"]:
             findings.append(finding("ROS011", column="mentor_id", value=v["mentor_id"], **loc))
             continue
@@ -491,4 +534,5 @@ def _pairs(
             )
             continue
         mentee_row[v["mentee_id"]] = row
-        roster.pairs.append(PairRow(v["mentor_id"], v["mentee_id"], row))
+        if v["mentor_id"] in roster.people and v["mentee_id"] in roster.people:
+            roster.pairs.append(PairRow(v["mentor_id"], v["mentee_id"], row))

@@ -18,12 +18,14 @@ from toolkit.endings import REASONS
     "--confirm",
     is_flag=True,
     help="Record the reviewed pairs of matches.xlsx in the ledger, so that 'build' issues "
-    "their workbooks.",
+    "their workbooks, and rewrite matches.xlsx for the mentees still unmatched. Follows how "
+    "matches.xlsx was made (with or without --rematch).",
 )
 @click.option(
     "--rematch",
     is_flag=True,
-    help="Also propose new mentors for mentees whose pair ended (never an earlier mentor).",
+    help="Also propose new mentors for mentees whose pair ended (never an earlier mentor; "
+    "not for a mentee whose pair ended with mentee-left).",
 )
 @handle_errors
 def match(folder: Path, confirm: bool, rematch: bool) -> None:
@@ -57,9 +59,10 @@ def match(folder: Path, confirm: bool, rematch: bool) -> None:
     for f in run.findings:
         click.secho(f"  {f.render()}", fg="yellow")
     if confirm:
+        made = "with" if run.rematch else "without"
         click.echo(
-            f"Confirmed {len(run.confirmed)} pair(s). Next: mentorkit build {folder} "
-            "issues their workbooks."
+            f"Confirmed {len(run.confirmed)} pair(s) of matches.xlsx (made {made} --rematch). "
+            f"Next: mentorkit build {folder} issues their workbooks."
         )
     elif result.waiting_rematch:
         click.echo(
@@ -68,6 +71,16 @@ def match(folder: Path, confirm: bool, rematch: bool) -> None:
         )
     problems = result.unmatched or any(f.severity.value != "info" for f in run.findings)
     sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
+
+
+_AFTER_ENDING = {
+    "mentor-left": "Its mentor is left out of matching from now on. 'mentorkit match {folder} "
+    "--rematch' proposes a new mentor for its mentee.",
+    "mentee-left": "Its mentee is left out of re-matching; its mentor's place is free again.",
+    "other": "'mentorkit match {folder} --rematch' proposes a new mentor for its mentee (never "
+    "the same one).",
+}
+"""What an ending means for matching, by reason (no-fault as other)."""
 
 
 @click.group()
@@ -82,8 +95,8 @@ def pair() -> None:
     "--reason",
     type=click.Choice(REASONS),
     required=True,
-    help="Why the pair ended: no-fault (either side, no cause given), mentor-left, "
-    "mentee-left or other.",
+    help="Why the pair ended: no-fault (either side, no cause given), mentor-left (the mentor "
+    "is never proposed again), mentee-left (the mentee is not re-matched) or other.",
 )
 @click.option(
     "--date",
@@ -104,4 +117,5 @@ def end(folder: Path, pair_id: str, reason: str, ended_on: Any) -> None:
 
     ending = end_pair(folder, pair_id, reason, ended_on.date() if ended_on else None)
     click.echo(f"Pair {ending.pair_id} ended on {ending.ended_on} ({ending.reason}).")
+    click.echo(_AFTER_ENDING.get(reason, _AFTER_ENDING["other"]).format(folder=folder))
     _regenerate_master(folder)
