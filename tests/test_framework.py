@@ -190,13 +190,13 @@ def test_every_problem_of_an_edited_framework_is_located(tmp_path: Path) -> None
     assert not result.ok
     located = sorted((f.code, f.file, f.message.split(":")[0]) for f in result.findings)
     assert located == [
-        ("FWK002", "evaluation.yaml", "indicators[0].responsible"),
+        ("FWK002", "evaluation.yaml", "indicators[0] (AGR30).responsible"),
         ("FWK002", "matching.yaml", "matching.criteria"),
-        ("FWK002", "sessions.yaml", "session_template[2].minutes"),
+        ("FWK002", "sessions.yaml", "session_template[2] (topic).minutes"),
         ("FWK002", "sessions.yaml", "sprints"),
     ]
     rendered = "\n".join(f.render() for f in result.findings)
-    assert "sessions.yaml: session_template[2].minutes:" in rendered
+    assert "sessions.yaml: session_template[2] (topic).minutes:" in rendered
     assert "weights summing to 100" in rendered and "35 + 20 + 15 + 15 + 10 + 10 = 105" in rendered
     assert "four sprints" in rendered
     with pytest.raises(FrameworkError) as raised:
@@ -222,6 +222,86 @@ def test_yaml_errors_missing_keys_and_duplicates_are_located(tmp_path: Path) -> 
     assert [f.code for f in check_framework(tmp_path / "nowhere").findings] == ["FWK004"]
 
 
+def test_missing_or_empty_translations_and_long_texts_are_problems(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+
+    def damage(doc: Any) -> None:
+        title = doc["session_template"][0]["title"]
+        del title["fr"]
+        title["pt"] = ""
+        doc["sprints"][1]["focus"]["es"] = "x" * 900
+
+    edit(folder, "sessions.yaml", damage)
+    found = sorted((f.code, f.file, dict(f.facts)["location"], dict(f.facts).get("language"))
+                   for f in check_framework(folder).findings)  # fmt: skip
+    assert found == [
+        ("FWK006", "sessions.yaml", "session_template[0] (checkin).title", "fr"),
+        ("FWK006", "sessions.yaml", "session_template[0] (checkin).title", "pt"),
+        ("FWK007", "sessions.yaml", "sprints[1] (S2).focus.es", None),
+    ]
+    # A programme is held to its own workbook languages; loading for a build refuses too.
+    assert [f.code for f in check_framework(folder, ("en", "es")).findings] == ["FWK007"]
+    with pytest.raises(FrameworkError) as raised:
+        load_framework(folder, ("en", "fr"))
+    assert [f.code for f in raised.value.findings] == ["FWK006", "FWK007"]
+
+
+def test_a_broken_item_does_not_hide_its_other_problems(tmp_path: Path) -> None:
+    """Wrong role and missing baseline (structure) and inverted thresholds (consistency) of
+    one indicator, and a RACI row with two A's beside a wrong role code: all reported."""
+    folder = export_framework(tmp_path).folder
+
+    def indicator(doc: Any) -> None:
+        ind = doc["indicators"][0]
+        ind.update(responsible="boss", thresholds={"green": 10, "amber": 90})
+        del ind["baseline"]
+
+    def raci(doc: Any) -> None:
+        doc["governance"]["roles"][0]["code"] = "chief"
+        row = doc["governance"]["raci"][0]["assignments"]
+        for role in list(row)[:2]:
+            row[role] = "A"
+
+    edit(folder, "evaluation.yaml", indicator)
+    edit(folder, "governance.yaml", raci)
+    found = {(f.file, dict(f.facts)["location"]) for f in check_framework(folder).findings}
+    assert {
+        ("evaluation.yaml", "indicators[0] (AGR30).responsible"),
+        ("evaluation.yaml", "indicators[0] (AGR30).baseline"),
+        ("evaluation.yaml", "indicators[0] (AGR30).thresholds"),
+        ("governance.yaml", "governance.roles[0] (chief).code"),
+    } <= found
+    assert any(loc.startswith("governance.raci[0]") and loc.endswith(".assignments")
+               for _, loc in found)  # fmt: skip
+
+
+def test_a_missing_file_and_a_yaml_error_are_named_exactly(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+    (folder / "sessions.yaml").unlink()
+    lines = (folder / "core.yaml").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("version:"))
+    lines[at] = lines[at].replace("version:", "version")  # the colon forgotten
+    (folder / "core.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = (folder / "governance.yaml").read_text(encoding="utf-8").splitlines()
+    text_at = next(i for i, line in enumerate(lines) if line.strip().startswith("en: "))
+    lines[text_at] = lines[text_at].replace("en: ", "en ", 1)  # YAML notices on the next line
+    (folder / "governance.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    findings = check_framework(folder).findings
+    yaml_errors = sorted((f.file, dict(f.facts)["line"]) for f in findings if f.code == "FWK001")
+    assert yaml_errors == [("core.yaml", at + 1), ("governance.yaml", text_at + 1)]
+    missing = [f for f in findings if f.file == "sessions.yaml"]
+    assert {dict(f.facts)["location"] for f in missing} == {
+        "session_template", "session_plan", "sprints"}  # fmt: skip
+    assert all("sessions.yaml, but that file is not in the folder" in f.message for f in missing)
+
+
+def test_check_of_a_programme_names_an_unused_exported_copy(programme: Path) -> None:
+    export_framework(programme)
+    out = CliRunner().invoke(cli, ["framework", "check", str(programme)])
+    assert out.exit_code == 0
+    assert "does not use it" in out.output and "framework: framework" in out.output
+
+
 def test_duplicate_top_level_key_names_both_files(tmp_path: Path) -> None:
     folder = export_framework(tmp_path).folder
     (folder / "extra.yaml").write_text("version: '9'\n", encoding="utf-8")
@@ -243,7 +323,7 @@ def test_cli_export_check_show(tmp_path: Path) -> None:
     _broken(tmp_path / "other")
     bad = runner.invoke(cli, ["framework", "check", str(tmp_path / "other" / "framework")])
     assert bad.exit_code == 1
-    assert "[FWK002] sessions.yaml: session_template[2].minutes:" in bad.output
+    assert "[FWK002] sessions.yaml: session_template[2] (topic).minutes:" in bad.output
     assert bad.output.count("[FWK002]") == 4
 
     shown = runner.invoke(cli, ["framework", "show", "--json"])

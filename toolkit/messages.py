@@ -91,6 +91,18 @@ CATALOGUE: dict[str, MessageSpec] = {
         "{location} already exists; nothing was written",
         "Please choose another programme folder, or rename the existing framework folder first.",
     ),
+    "FWK006": MessageSpec(
+        Severity.ERROR,
+        "{location}: the text in '{language}' is missing or empty (English: {value!r})",
+        "Please add the translation under that key (e.g. '{language}: ...'): workbooks in that "
+        "language would otherwise show the English text.",
+    ),
+    "FWK007": MessageSpec(
+        Severity.ERROR,
+        "{location}: the text has {length} characters (at most {limit} fit in a cell: {value!r})",
+        "Please shorten it to {limit} characters or fewer; a longer text is cut off on screen "
+        "and in print.",
+    ),
     # --- roster (roster.xlsx) --------------------------------------------------------------------
     "ROS001": MessageSpec(
         Severity.ERROR,
