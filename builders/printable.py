@@ -90,7 +90,7 @@ class PrintSheet:
             self.ws.merge_range(self.row, 0, self.row, last, text, self.fmt[style])
         else:
             self.ws.write_string(self.row, 0, text, self.fmt[style])
-        self._set_height(self._height([text], [sum(self.widths)]))
+        self._set_height(text_height([text], [sum(self.widths)]))
         self.row += 1
 
     def table(
@@ -128,7 +128,7 @@ class PrintSheet:
             widths.append(sum(self.widths[col : last + 1]))
             texts.append(str(value))
             col = last + 1
-        self._set_height(self._height(texts, widths))
+        self._set_height(text_height(texts, widths))
         self.row += 1
 
     def _set_height(self, height: float) -> None:
@@ -164,15 +164,6 @@ class PrintSheet:
         height = PAGE_POINTS[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
         return 0.96 * height / scale - TITLE_ROW
 
-    @staticmethod
-    def _height(texts: Sequence[str], widths: Sequence[int]) -> float:
-        lines = 1
-        for text, width in zip(texts, widths, strict=True):
-            per_line = max(int(width * CHARS_PER_WIDTH), 1)
-            need = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-            lines = max(lines, need)
-        return lines * LINE_POINTS + 3
-
     def _print_setup(self) -> None:
         ws = self.ws
         ws.set_landscape()
@@ -182,6 +173,17 @@ class PrintSheet:
         ws.repeat_rows(0)
         ws.set_footer("&L&A&R&P / &N")
         ws.hide_gridlines(2)
+
+
+def text_height(texts: Sequence[str], widths: Sequence[float]) -> float:
+    """The height in points of a row whose cells hold ``texts`` wrapped in columns of
+    ``widths`` (spreadsheets do not grow a row for wrapped text written by a program)."""
+    lines = 1
+    for text, width in zip(texts, widths, strict=True):
+        per_line = max(int(width * CHARS_PER_WIDTH), 1)
+        need = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        lines = max(lines, need)
+    return lines * LINE_POINTS + 3
 
 
 def _formats(book: Book) -> dict[str, Format]:

@@ -22,6 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from builders.theme import THEME_XML
 from toolkit import __version__
 from toolkit.errors import WorkbookWriteError
 
@@ -73,6 +74,7 @@ class Book:
             {"title": title, "created": created.replace(tzinfo=None), "author": "mentorkit",
              "comments": f"Made by mentorkit {__version__}"}
         )  # fmt: skip
+        self.wb.use_custom_theme(io.StringIO(THEME_XML))  # see builders/theme.py: 1 KB less
         self.fmt: dict[str, Format] = {k: self.wb.add_format(v) for k, v in FORMATS.items()}
 
     def close(self) -> bytes:

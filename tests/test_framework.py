@@ -415,6 +415,47 @@ def test_sync_ignores_the_guide(programme: Path, fill, ledger_values) -> None:
     assert ledger_values("P001") == EXPECTED
 
 
+def test_competencies_show_the_rating_legend_and_examples_of_evidence(built) -> None:
+    """The pair sees what each rating means and an example of evidence for each milestone,
+    in the mentee's language; the row is tall enough for the longest text."""
+    fw = load_framework()
+    path = next(w.path for w in built.workbooks if w.pair_id == "P002")  # French
+    rows = _sheets(path)["Compétences"]
+    legend = str(rows[2][0])
+    assert "atteint à partir de 3" in legend
+    assert all(f"{r.label['fr']}: {r.description['fr']}" in legend for r in fw.rating_scale)
+    header = [str(c) for c in rows[3]]
+    assert "Exemple de preuve" in header
+    column = header.index("Exemple de preuve")
+    shown = {str(row[0]): str(row[column]) for row in rows[4:] if row[0]}
+    level = next(m.level for m in fw.milestones if m.code in shown)
+    assert shown == {m.code: m.evidence["fr"] for m in fw.milestones_for(level)}
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Compétences"]
+    for r in range(5, 5 + len(shown)):
+        texts = [str(ws.cell(r, c).value or "") for c in (2, 3, 4)]
+        widths = [ws.column_dimensions[letter].width for letter in "BCD"]
+        need = max(-(-len(t) // int(w * 1.1)) for t, w in zip(texts, widths, strict=True))
+        assert ws.row_dimensions[r].height >= need * 15, (r, texts)
+
+
+def test_a_workbook_without_the_example_column_still_syncs(
+    programme: Path, fill, ledger_values
+) -> None:
+    """Workbooks issued before the 'Example of evidence' column: columns are found by their
+    header, and a display column that is not there is not a problem."""
+    f = fill("P001")
+    _typical(f)
+    ws = f.wb["Competencies"]
+    header = [c.value for c in ws[4]]
+    ws.delete_cols(header.index("Example of evidence") + 1)
+    f.save(programme / "inbox" / "old layout.xlsx")
+    result = sync_programme(programme, now=RETURNED)
+    assert [(o.status, [x.code for x in o.findings]) for o in result.files] == [("accepted", [])]
+    assert ledger_values("P001") == EXPECTED
+
+
 def test_french_and_english_workbooks_with_the_same_answers_give_the_same_ledger(
     programme: Path, fill, ledger_values
 ) -> None:

@@ -265,6 +265,7 @@ def rows_for(
                 {
                     "domain": tr(framework.domain(m.domain).label, lang),
                     "milestone_text": tr(m.text, lang),
+                    "example_evidence": tr(m.evidence, lang),
                 },
             )
             for m in framework.milestones_for(level)
