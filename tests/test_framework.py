@@ -96,6 +96,37 @@ def test_every_indicator_has_a_complete_reference_sheet() -> None:
     assert {i.direction for i in fw.indicators if i.code in ("REM", "END")} == {"decrease"}
 
 
+def test_content_agrees_with_the_workbook_and_the_sprints(contract) -> None:
+    """Objective 5 uses the workbook's satisfaction scale and the indicators' 4.0 target;
+    objective 3 names the four sprint deliverables; each sprint scales for every level;
+    every indicator without a baseline says how and when it is set."""
+    fw = load_framework()
+    scale = [c.code for c in contract.choices("satisfaction")]
+    top = len(scale)
+    satisfaction = fw.overview.objectives[4]
+    assert f"1–{top} scale" in satisfaction["en"] and "4 or more" in satisfaction["en"]
+    assert all(f"1 à {top}" in satisfaction["fr"] or f"1 a {top}" in satisfaction[lang]
+               for lang in ("es", "pt"))  # fmt: skip
+    assert {fw.indicator(c).target for c in ("SATE", "SATR")} == {4.0}
+    deliverables = fw.overview.objectives[2]["en"]
+    for words in ("indicator reference sheets", "data quality check", "learning brief",
+                  "teaching a skill"):  # fmt: skip
+        assert words.split()[0] in deliverables
+    for sprint in fw.sprints:
+        assert set(sprint.level_adaptation) == {lv.code for lv in fw.levels}
+    for ind in fw.indicators:
+        assert ind.baseline is not None or ind.baseline_note is not None, ind.code
+    assert not any("adopted by" in m.evidence["en"] for m in fw.milestones if m.level == "senior")
+
+
+def test_a_null_baseline_needs_its_note(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+    edit(folder, "evaluation.yaml", lambda doc: doc["indicators"][0].pop("baseline_note"))
+    [f] = check_framework(folder).findings
+    assert (f.file, dict(f.facts)["location"]) == ("evaluation.yaml", "indicators[0] (AGR30)")
+    assert "baseline_note" in f.message
+
+
 def test_governance_and_matching_are_complete() -> None:
     fw = load_framework()
     assert sorted(r.code for r in fw.governance.roles) == sorted(ROLE_CODES)
@@ -396,6 +427,14 @@ def test_guide_and_competencies_carry_the_framework(built, pair_id: str) -> None
     assert "mentoring@example.org" in guide  # the coordinator's address, from programme.yaml
     for step in fw.matching.rematching:
         assert step.action[lang] in guide
+    # The mentee's level (junior here): its way of scaling each sprint, not the others'.
+    for sprint in fw.sprints:
+        assert sprint.level_adaptation["junior"][lang] in guide
+        assert sprint.level_adaptation["senior"][lang] not in guide
+    assert labels()["who_pair"][lang] in guide  # step 1 and the last: either or both
+    mentor_hours = fw.commitment["mentor"].hours_per_month
+    shown = f"{mentor_hours:g}" if lang == "en" else f"{mentor_hours:g}".replace(".", ",")
+    assert f" {shown} h" in guide
     competencies = sheets[load_contract(fw).tool("competencies").title[lang]]
     keys = {row[0] for row in competencies}
     assert {m.code for m in fw.milestones_for("junior")} <= keys
@@ -504,6 +543,7 @@ def test_master_workbook_has_the_framework_sheets(built, programme: Path) -> Non
     pirs = _flat(sheets[tr_label("sheet_indicators")])
     for ind in fw.indicators:
         assert f"{ind.code}: {ind.name['en']}" in pirs and ind.numerator["en"] in pirs
+        assert ind.baseline_note is None or ind.baseline_note["en"] in pirs
     raci = _flat(sheets[tr_label("sheet_governance")])
     assert all(row.activity["en"] in raci for row in fw.governance.raci)
     milestones = _flat(sheets[tr_label("sheet_milestones")])

@@ -189,6 +189,11 @@ def _cross_problems(fw: Framework) -> list[Problem]:
                 out.append(Problem(("milestones",), f"at least {MIN_MILESTONES} milestones for "
                                    f"domain {d.code!r} at level {lv.code!r}",
                                    f"{n} milestone(s)"))  # fmt: skip
+    for i, sprint in enumerate(fw.sprints):
+        if sorted(sprint.level_adaptation) != sorted(levels):
+            out.append(Problem(("sprints", i, "level_adaptation"),
+                               f"one text for each level {sorted(levels)}",
+                               sorted(sprint.level_adaptation)))  # fmt: skip
     scale = [r.code for r in fw.rating_scale]
     if str(fw.achieved_threshold) not in scale:
         out.append(Problem(("achieved_threshold",), f"one of the rating codes {scale}",
