@@ -152,6 +152,19 @@ def test_every_text_exists_in_all_four_languages(contract) -> None:
     assert missing == []
 
 
+def test_spanish_uses_one_word_for_mentee(contract) -> None:
+    """'mentorado' (as in the workbook's own labels, 'Mentorado/a', which sync matches in
+    returned workbooks and so stay unchanged): never 'mentoreado' or 'persona mentorada'."""
+    spanish = [t.get("es", "") for _, t in texts(load_framework())]
+    spanish += [t.get("es", "") for t in labels().values()]
+    spanish += [t.get("es", "") for _, t in _texts(contract)]
+    spanish += [w.get("es", {}).get(part, "") for w in messages.translations().values()
+                for part in ("text", "todo")]  # fmt: skip
+    others = [s for s in spanish if "mentoread" in s.lower() or "persona mentorada" in s.lower()]
+    assert others == []
+    assert any("mentorado" in s for s in spanish) and any("Mentorado/a" in s for s in spanish)
+
+
 def test_framework_texts_fit_in_a_cell() -> None:
     too_long = [(path, lang) for path, text in texts(load_framework())
                 for lang, value in text.items() if len(value) >= CELL_TEXT_LIMIT]  # fmt: skip
