@@ -175,14 +175,15 @@ class _Sheets:
             [[self.x(r.activity), *(r.assignments.get(code, "") for code in ROLE_CODES)]
              for r in gov.raci],
         )  # fmt: skip
-        wide = [1, len(ROLE_CODES) - 3, 3]
+        # The items' codes (experience, strength_domains, ...) are for files, not readers.
+        wide = [1, len(ROLE_CODES)]
         for key, items in (("sec_selection", gov.mentor_selection),
                            ("sec_orientation", gov.mentee_orientation),
                            ("sec_recognition", gov.recognition)):  # fmt: skip
             s.section(self.t(key))
             s.table(
-                [self.t("col_code"), self.t("col_item"), self.t("col_how")],
-                [[i.code, self.x(i.text), self.x(i.detail)] for i in items],
+                [self.t("col_item"), self.t("col_how")],
+                [[self.x(i.text), self.x(i.detail)] for i in items],
                 spans=wide,
             )
         s.section(self.t("sec_training"))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from builders.guide import write_guide
+from builders.guide import guide_title, write_guide
 from builders.printable import text_height
 from builders.xlsx import Book, clip, strict
 from toolkit.contract import (
@@ -174,10 +174,13 @@ class _PairWorkbook:
 
     def _sheet_list(self, ws: Worksheet, row: int) -> None:
         ws.write_string(row, 0, self.t("sheets_heading"), self.fmt["bold"])
-        for tool in self.contract.tools[1:]:
+        sheets = [(tr(t.title, self.lang), tr(t.description, self.lang))
+                  for t in self.contract.tools[1:]]  # fmt: skip
+        sheets.append((guide_title(self.lang), tr(labels()["guide_description"], self.lang)))
+        for title, description in sheets:
             row += 1
-            ws.write_string(row, 0, tr(tool.title, self.lang), self.fmt["label"])
-            ws.merge_range(row, 1, row, 2, tr(tool.description, self.lang), self.fmt["wrap"])
+            ws.write_string(row, 0, title, self.fmt["label"])
+            ws.merge_range(row, 1, row, 2, description, self.fmt["wrap"])
             ws.set_row(row, 45)
 
     def _info_value(self, code: str) -> str:

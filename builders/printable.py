@@ -167,7 +167,6 @@ class PrintSheet:
     def _print_setup(self) -> None:
         ws = self.ws
         ws.set_landscape()
-        ws.set_paper(9)  # A4; Letter users' printers scale it
         ws.fit_to_pages(1, 0)
         ws.set_margins(**MARGINS)
         ws.repeat_rows(0)

@@ -29,6 +29,9 @@ from toolkit.errors import WorkbookWriteError
 DATE_FORMAT = "d mmm yyyy"
 """Dates are shown with the month's name, so 03/04 is never ambiguous between countries."""
 
+PAPER_A4 = 9
+"""XlsxWriter's paper code for A4, the paper of most offices of an international organisation."""
+
 # One table of cell formats; builders refer to them by name.
 FORMATS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 15, "font_color": "#1F3864"},
@@ -78,7 +81,10 @@ class Book:
         self.fmt: dict[str, Format] = {k: self.wb.add_format(v) for k, v in FORMATS.items()}
 
     def close(self) -> bytes:
-        """Finish the workbook and return its bytes."""
+        """Finish the workbook and return its bytes. Every sheet prints on A4 (XlsxWriter
+        otherwise leaves the paper to the program, which is Letter in many installations)."""
+        for ws in self.wb.worksheets():
+            ws.set_paper(PAPER_A4)
         self.wb.close()
         return self._buffer.getvalue()
 

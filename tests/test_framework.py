@@ -152,6 +152,27 @@ def test_every_text_exists_in_all_four_languages(contract) -> None:
     assert missing == []
 
 
+def test_cycle_that_disagrees_with_the_framework_is_reported(programme: Path, contract) -> None:
+    """programme.yaml's cycle.session_minutes and cycle.months against the framework: a
+    warning from check and build; the Session log plans the template's minutes."""
+    config = programme / "programme.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("session_minutes: 90", "session_minutes: 60")
+    config.write_text(text.replace("months: 12", "months: 10"), encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", str(programme)])
+    assert checked.exit_code == 0
+    assert "[FWK008] programme.yaml" in checked.output and "cycle.session_minutes" in checked.output
+    assert "[FWK009] programme.yaml" in checked.output and "months 11 to 12" in checked.output
+    built = build_programme(programme)
+    assert sorted(f.code for f in built.findings) == ["FWK008", "FWK009"]
+    minutes = load_framework().session_minutes
+    sessions = contract.tool("sessions")
+    assert f"{minutes} minutes" in sessions.description["en"]
+    assert all(f"planned: {minutes}" in f.help["en"] for f in sessions.fields if
+               f.code == "minutes")  # fmt: skip
+
+
 def test_spanish_uses_one_word_for_mentee(contract) -> None:
     """'mentorado' (as in the workbook's own labels, 'Mentorado/a', which sync matches in
     returned workbooks and so stay unchanged): never 'mentoreado' or 'persona mentorada'."""
@@ -453,6 +474,34 @@ def test_guide_and_competencies_carry_the_framework(built, pair_id: str) -> None
     assert {m.code for m in fw.milestones_for("junior")} <= keys
     assert len(fw.milestones_for("junior")) == 18
     assert path.stat().st_size <= 25 * 1024
+
+
+def test_every_sheet_of_every_workbook_prints_on_a4(built, programme: Path) -> None:
+    import re
+    import zipfile
+
+    from builders.roster import render_roster_template
+
+    paths = [w.path for w in built.workbooks] + [programme / "master.xlsx"]
+    blobs = [p.read_bytes() for p in paths] + [
+        render_roster_template(RETURNED.replace(tzinfo=None))
+    ]
+    for blob in blobs:
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+            papers = [re.findall(rb'paperSize="(\d+)"', z.read(n)) for n in sheets]
+        assert papers and all(p == [b"9"] for p in papers), papers
+
+
+def test_start_here_lists_the_guide_and_the_master_shows_labels(built, programme: Path) -> None:
+    fw = load_framework()
+    path = next(w.path for w in built.workbooks if w.pair_id == "P002")
+    start = _flat(_sheets(path)["Commencer ici"])
+    assert guide_title("fr") in start and labels()["guide_description"]["fr"] in start
+    governance = _sheets(programme / "master.xlsx")[tr_label("sheet_governance")]
+    cells = {str(c) for row in governance for c in row}
+    assert not {i.code for i in fw.governance.mentor_selection} & cells
+    assert {i.text["en"] for i in fw.governance.mentor_selection} <= cells
 
 
 def test_sync_ignores_the_guide(programme: Path, fill, ledger_values) -> None:

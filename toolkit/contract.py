@@ -232,6 +232,8 @@ def load_contract(framework: Framework | None = None) -> Contract:
 
 def _resolved(framework: Framework) -> Contract:
     text = resources.files("toolkit").joinpath("data/contract.yaml").read_text(encoding="utf-8")
+    # The session length has one source, the framework's session template.
+    text = text.replace("{session_minutes}", str(framework.session_minutes))
     raw: dict[str, Any] = yaml.safe_load(text)
     for name, decl in raw["choice_lists"].items():
         if isinstance(decl, list):

@@ -70,11 +70,30 @@ if TYPE_CHECKING:
     from toolkit.programme import Programme
 
 __all__ = [
-    "CELL_TEXT_LIMIT", "MATCHING_CRITERIA", "ROLE_CODES", "Coded", "Framework",
-    "FrameworkCheck", "FrameworkError", "Indicator", "Milestone", "MonthTopic", "RatingLevel",
-    "check_framework", "export_framework", "framework_for", "key_path", "labels",
-    "load_framework", "missing_translations", "programme_languages", "resolve_folder", "status",
-    "texts", "unused_copy",
+    "CELL_TEXT_LIMIT",
+    "MATCHING_CRITERIA",
+    "ROLE_CODES",
+    "Coded",
+    "Framework",
+    "FrameworkCheck",
+    "FrameworkError",
+    "Indicator",
+    "Milestone",
+    "MonthTopic",
+    "RatingLevel",
+    "check_framework",
+    "cycle_findings",
+    "export_framework",
+    "framework_for",
+    "key_path",
+    "labels",
+    "load_framework",
+    "missing_translations",
+    "programme_languages",
+    "resolve_folder",
+    "status",
+    "texts",
+    "unused_copy",
 ]  # fmt: skip
 
 PART_FILES: dict[str, str] = {
@@ -213,6 +232,30 @@ def resolve_folder(path: Path | None) -> Path | None:
     if (path / PROGRAMME_FILE).is_file():
         return framework_folder(path, load_programme(path / PROGRAMME_FILE))
     return path
+
+
+def cycle_findings(programme: Programme, framework: Framework) -> list[Finding]:
+    """Where programme.yaml's ``cycle`` disagrees with the framework it uses: the session
+    length (the framework's template is what workbooks plan) and the months of the plan."""
+    out: list[Finding] = []
+    cycle = programme.cycle
+    if cycle.session_minutes != framework.session_minutes:
+        out.append(
+            finding("FWK008", file="programme.yaml", location="cycle.session_minutes",
+                    value=cycle.session_minutes, minutes=framework.session_minutes)
+        )  # fmt: skip
+    planned = len(framework.session_plan)
+    if cycle.months != planned:
+        consequence = (
+            f"months {planned + 1} to {cycle.months} of the Session log have no planned topic"
+            if cycle.months > planned
+            else f"the topics of months {cycle.months + 1} to {planned} are not used"
+        )
+        out.append(
+            finding("FWK009", file="programme.yaml", location="cycle.months",
+                    value=cycle.months, months=planned, consequence=consequence)
+        )  # fmt: skip
+    return out
 
 
 def programme_languages(path: Path) -> tuple[str, ...]:

@@ -97,6 +97,20 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please add the translation under that key (e.g. '{language}: ...'): workbooks in that "
         "language would otherwise show the English text.",
     ),
+    "FWK008": MessageSpec(
+        Severity.WARNING,
+        "key cycle.session_minutes is {value} but the framework's session template lasts "
+        "{minutes} minutes; workbooks and the Guide plan {minutes}-minute sessions",
+        "Please set 'session_minutes: {minutes}' in programme.yaml, or change the session "
+        "template's segments in the programme's framework ('mentorkit framework export DIR').",
+    ),
+    "FWK009": MessageSpec(
+        Severity.WARNING,
+        "key cycle.months is {value} but the framework's session plan has {months} monthly "
+        "topics; {consequence}",
+        "Please set 'months: {months}' in programme.yaml, or give the session plan of the "
+        "programme's framework one topic per month ('mentorkit framework export DIR').",
+    ),
     "FWK007": MessageSpec(
         Severity.ERROR,
         "{location}: the text has {length} characters (at most {limit} fit in a cell: {value!r})",
