@@ -207,7 +207,7 @@ class _Sheets:
         s.section(self.t("sec_pirs"))
         for ind in fw.indicators:
             s.section(f"{ind.code}: {self.x(ind.name)}")
-            s.table(None, self._pirs(ind))
+            s.table(None, self._pirs(ind), keep_together=True)  # one indicator, one page
         s.section(self.t("sec_methods"))
         s.table(
             [self.t("col_method"), self.t("col_description")],

@@ -688,3 +688,45 @@ def test_guide_keeps_each_heading_on_the_page_of_its_table(contract, lang: str) 
     headings = {r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value)[:2] in numbered}
     assert len(headings) == 5
     assert not {h + 1 for h in headings} & starts and not {h + 2 for h in headings} & starts
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_table_continued_on_a_new_page_starts_with_its_header(
+    built, programme: Path, contract, lang: str
+) -> None:
+    """Every page that begins inside a table begins with that table's header row (Guide and
+    the master's framework sheets); each indicator reference sheet starts a page."""
+    import openpyxl
+
+    from builders.pair import PairContext, render_pair_workbook
+    from toolkit.identity import PairIdentity
+
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", "senior", 12)
+    guide = openpyxl.load_workbook(io.BytesIO(render_pair_workbook(
+        ctx, contract, load_framework(), "s")))[guide_title(lang)]  # fmt: skip
+    master = openpyxl.load_workbook(programme / "master.xlsx")
+    sheets = [guide] + [master[tr_label(key)] for key in ("sheet_milestones", "sheet_sessions",
+                                                          "sheet_governance")]  # fmt: skip
+    header_fill = "FF1F3864"
+    continued = 0
+    for ws in sheets:
+        for brk in ws.row_breaks.brk:
+            first = brk.id + 1  # the 1-based row that begins the page
+            before = ws.cell(first - 1, 1)
+            table_row = before.value not in (None, "") and before.fill.fgColor.rgb != header_fill
+            if table_row and ws.cell(first, 1).value not in (None, ""):
+                continued += 1  # a table row above the break: this page continues the table
+                assert ws.cell(first, 1).fill.fgColor.rgb == header_fill, (ws.title, first)
+    assert continued >= 3
+    pirs = master[tr_label("sheet_indicators")]
+    starts = {b.id + 1 for b in pirs.row_breaks.brk}
+    fw = load_framework()
+    headings = [
+        r
+        for r in range(1, pirs.max_row + 1)
+        if any(str(pirs.cell(r, 1).value).startswith(f"{i.code}: ") for i in fw.indicators)
+    ]
+    assert len(headings) == len(fw.indicators)
+    assert set(headings[1:]) <= starts
