@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -86,7 +88,34 @@ class Book:
         for ws in self.wb.worksheets():
             ws.set_paper(PAPER_A4)
         self.wb.close()
-        return self._buffer.getvalue()
+        return slim(self._buffer.getvalue())
+
+
+APP_PART = "docProps/app.xml"
+_APP_OVERRIDE = re.compile(rb'<Override PartName="/docProps/app\.xml"[^>]*/>')
+_APP_RELATION = re.compile(rb'<Relationship Id="rId\d+" Type="[^"]*/extended-properties" '
+                           rb'Target="docProps/app\.xml"/>')  # fmt: skip
+
+
+def slim(data: bytes) -> bytes:
+    """The package without its optional extended properties part (``docProps/app.xml``: the
+    application name and a list of sheet titles, which neither Excel nor LibreOffice needs to
+    open a file) and compressed at the highest level: about 800 bytes less per workbook.
+    Entry order and dates are kept, so the output stays deterministic."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename == APP_PART:
+                continue
+            body = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                body = _APP_OVERRIDE.sub(b"", body)
+            elif info.filename == "_rels/.rels":
+                body = _APP_RELATION.sub(b"", body)
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, body, compresslevel=9)
+    return out.getvalue()
 
 
 def strict(render: Callable[[], bytes], what: str) -> bytes:

@@ -730,3 +730,27 @@ def test_a_table_continued_on_a_new_page_starts_with_its_header(
     ]
     assert len(headings) == len(fw.indicators)
     assert set(headings[1:]) <= starts
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pair_workbooks_stay_small_and_complete(contract, lang: str) -> None:
+    """Under 25,000 bytes at every level (the longest milestone texts are the senior ones);
+    every part the package declares is in it (the optional app.xml part is left out whole)."""
+    import re
+    import zipfile
+
+    from builders.pair import PairContext, render_pair_workbook
+    from toolkit.identity import PairIdentity
+
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    for level in ("junior", "mid", "senior"):
+        ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", level, 12)
+        data = render_pair_workbook(ctx, contract, load_framework(), "s")
+        assert len(data) <= 25_000, (level, len(data))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        declared = re.findall(rb'PartName="/([^"]+)"', z.read("[Content_Types].xml"))
+        targets = re.findall(rb'Target="([^"]+)"', z.read("_rels/.rels"))
+    assert {d.decode() for d in declared} | {t.decode() for t in targets} <= names
+    assert "xl/theme/theme1.xml" in names and "docProps/app.xml" not in names
