@@ -360,6 +360,21 @@ def test_a_missing_file_and_a_yaml_error_are_named_exactly(tmp_path: Path) -> No
     assert all("sessions.yaml, but that file is not in the folder" in f.message for f in missing)
 
 
+def test_a_programme_needs_its_own_languages_only(programme: Path) -> None:
+    """A programme in English and French may leave out Spanish; not French."""
+    folder = export_framework(programme).folder
+    edit(folder, "sessions.yaml", lambda doc: doc["session_plan"][0]["topic"].pop("es"))
+    config = programme / "programme.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "framework: framework\n", "utf-8")
+    runner = CliRunner()
+    for args in (["framework", "check"], ["framework", "show"], ["check"]):
+        assert runner.invoke(cli, [*args, str(programme)]).exit_code == 0, args
+    edit(folder, "sessions.yaml", lambda doc: doc["session_plan"][0]["topic"].pop("fr"))
+    refused = runner.invoke(cli, ["build", str(programme)])
+    assert refused.exit_code == 2 and "[FWK006] sessions.yaml: session_plan[0].topic" in (
+        refused.output)  # fmt: skip
+
+
 def test_check_of_a_programme_names_an_unused_exported_copy(programme: Path) -> None:
     export_framework(programme)
     out = CliRunner().invoke(cli, ["framework", "check", str(programme)])

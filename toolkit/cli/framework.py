@@ -94,9 +94,10 @@ def check(folder: Path) -> None:
 def show(folder: Path | None, as_json: bool, indent: int) -> None:
     """Show the effective framework: the built-in one, or DIR's (a programme or framework
     folder), with the computed time commitment of mentor and mentee."""
-    from toolkit.framework import load_framework, resolve_folder
+    from toolkit.framework import load_framework, programme_languages, resolve_folder
 
-    framework = load_framework(resolve_folder(folder))
+    target = resolve_folder(folder)
+    framework = load_framework(target, programme_languages(folder) if target else ())
     if as_json:
         doc = framework.model_dump(mode="json")
         click.echo(json.dumps(doc, indent=indent, ensure_ascii=False))
