@@ -10,6 +10,7 @@ collection methods and the annual review cycle). All texts are in one language.
 
 from __future__ import annotations
 
+from builders.guide import at_level, role_name
 from builders.printable import PrintSheet
 from builders.xlsx import Book
 from toolkit.framework import ROLE_CODES, Framework, Indicator, labels
@@ -39,7 +40,7 @@ class _Sheets:
         return PrintSheet(self.book, name, widths, name, self.t("master_note"))
 
     def role(self, code: str) -> str:
-        return self.x(self.fw.role(code).name)
+        return role_name(self.fw, code, self.lang)
 
     def write(self) -> None:
         self._overview()
@@ -128,7 +129,10 @@ class _Sheets:
             [[p.code,
               self.t("sprint_when", quarter=p.quarter, weeks=p.weeks, minutes=p.checkin_minutes)
               + "\n" + self.x(p.focus) + "\n" + self.x(p.skill_goal),
-              self.x(p.weekly_checkins), self.x(p.deliverable), self.x(p.progress_judged_by)]
+              self.x(p.weekly_checkins),
+              "\n".join([self.x(p.deliverable)] + [
+                  at_level(fw, p.level_adaptation, lv.code, self.lang) for lv in fw.levels]),
+              self.x(p.progress_judged_by)]
              for p in fw.sprints],
         )  # fmt: skip
 
@@ -171,14 +175,15 @@ class _Sheets:
             [[self.x(r.activity), *(r.assignments.get(code, "") for code in ROLE_CODES)]
              for r in gov.raci],
         )  # fmt: skip
-        wide = [1, len(ROLE_CODES) - 3, 3]
+        # The items' codes (experience, strength_domains, ...) are for files, not readers.
+        wide = [1, len(ROLE_CODES)]
         for key, items in (("sec_selection", gov.mentor_selection),
                            ("sec_orientation", gov.mentee_orientation),
                            ("sec_recognition", gov.recognition)):  # fmt: skip
             s.section(self.t(key))
             s.table(
-                [self.t("col_code"), self.t("col_item"), self.t("col_how")],
-                [[i.code, self.x(i.text), self.x(i.detail)] for i in items],
+                [self.t("col_item"), self.t("col_how")],
+                [[self.x(i.text), self.x(i.detail)] for i in items],
                 spans=wide,
             )
         s.section(self.t("sec_training"))
@@ -202,7 +207,7 @@ class _Sheets:
         s.section(self.t("sec_pirs"))
         for ind in fw.indicators:
             s.section(f"{ind.code}: {self.x(ind.name)}")
-            s.table(None, self._pirs(ind))
+            s.table(None, self._pirs(ind), keep_together=True)  # one indicator, one page
         s.section(self.t("sec_methods"))
         s.table(
             [self.t("col_method"), self.t("col_description")],
@@ -218,7 +223,9 @@ class _Sheets:
 
     def _pirs(self, ind: Indicator) -> list[list[object]]:
         t, x = self.t, self.x
-        baseline = t("no_baseline") if ind.baseline is None else f"{ind.baseline:g}"
+        baseline = f"{ind.baseline:g}" if ind.baseline is not None else t("no_baseline")
+        if ind.baseline_note is not None:
+            baseline += f"\n{x(ind.baseline_note)}"
         return [
             [t("f_kind"), t(f"v_{ind.kind}")],
             [t("f_definition"), x(ind.definition)],

@@ -42,9 +42,10 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
         book, guide_title(lang), WIDTHS, f"{t('guide_title')} · {ctx.programme_name}",
         t("guide_pair", pair=ctx.identity.pair_id, mentor=ctx.mentor_name,
           mentee=ctx.mentee_name) + "\n"
-        + t("commitment_line", mentor_month=mentor.hours_per_month,
-            mentor_cycle=mentor.hours_per_cycle, mentee_month=mentee.hours_per_month,
-            mentee_cycle=mentee.hours_per_cycle),
+        + t("commitment_line", mentor_month=decimal(mentor.hours_per_month, lang),
+            mentor_cycle=decimal(mentor.hours_per_cycle, lang),
+            mentee_month=decimal(mentee.hours_per_month, lang),
+            mentee_cycle=decimal(mentee.hours_per_cycle, lang)),
     )  # fmt: skip
 
     sheet.section(t("sec_template", minutes=framework.session_minutes))
@@ -69,7 +70,10 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
         [[s.code,
           t("sprint_when", quarter=s.quarter, weeks=s.weeks, minutes=s.checkin_minutes)
           + "\n" + tr(s.focus, lang) + "\n" + tr(s.skill_goal, lang),
-          tr(s.weekly_checkins, lang), tr(s.deliverable, lang), tr(s.progress_judged_by, lang)]
+          tr(s.weekly_checkins, lang),
+          tr(s.deliverable, lang) + "\n"
+          + at_level(framework, s.level_adaptation, ctx.level, lang),
+          tr(s.progress_judged_by, lang)]
          for s in framework.sprints],
     )  # fmt: skip
 
@@ -94,9 +98,31 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
     sheet.ws.protect("", {"format_columns": True, "format_rows": True})
 
 
+def decimal(value: float, lang: str) -> str:
+    """A number as people write it in ``lang``: 2.8 in English, 2,8 in French, Spanish and
+    Portuguese."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def role_name(framework: Framework, role: str, lang: str) -> str:
+    """A governance role's name; 'pair' (either or both of mentor and mentee) has its own."""
+    if role == "pair":
+        return tr(labels()["who_pair"], lang)
+    return tr(framework.role(role).name, lang)
+
+
+def at_level(framework: Framework, texts: dict[str, dict[str, str]], level: str, lang: str) -> str:
+    """How the mentee's level scales a sprint's deliverable ('' for an unknown level)."""
+    if level not in texts:
+        return ""
+    name = tr(framework.level(level).label, lang)
+    return tr(labels()["sprint_level"], lang).format(level=name, text=tr(texts[level], lang))
+
+
 def _contact(framework: Framework, role: str, ctx: PairContext, lang: str) -> str:
     """A role's name, with the coordinator's name and address from programme.yaml."""
-    name = tr(framework.role(role).name, lang)
+    name = role_name(framework, role, lang)
     if role != "coordinator":
         return name
     return tr(labels()["role_contact"], lang).format(role=name, contact=ctx.coordinator)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from builders.guide import write_guide
+from builders.guide import guide_title, write_guide
+from builders.printable import text_height
 from builders.xlsx import Book, clip, strict
 from toolkit.contract import (
     DATE_MAX,
@@ -29,15 +30,20 @@ from toolkit.contract import (
     FieldSpec,
     FieldType,
     LayoutKind,
+    RowSpec,
     ToolSpec,
     form_first_field_row,
     rows_for,
     table_columns,
 )
-from toolkit.framework import Framework
+from toolkit.framework import Framework, labels
 from toolkit.identity import SIGNATURE_KEY, PairIdentity
 from toolkit.ledger import ValueKey
 from toolkit.text import tr
+
+LEGEND_ROW = DESCRIPTION_ROW + 1
+"""The rating legend of a matrix sheet: the row between its description and its table."""
+assert LEGEND_ROW < FIRST_ROW
 
 
 @dataclass(frozen=True)
@@ -168,10 +174,13 @@ class _PairWorkbook:
 
     def _sheet_list(self, ws: Worksheet, row: int) -> None:
         ws.write_string(row, 0, self.t("sheets_heading"), self.fmt["bold"])
-        for tool in self.contract.tools[1:]:
+        sheets = [(tr(t.title, self.lang), tr(t.description, self.lang))
+                  for t in self.contract.tools[1:]]  # fmt: skip
+        sheets.append((guide_title(self.lang), tr(labels()["guide_description"], self.lang)))
+        for title, description in sheets:
             row += 1
-            ws.write_string(row, 0, tr(tool.title, self.lang), self.fmt["label"])
-            ws.merge_range(row, 1, row, 2, tr(tool.description, self.lang), self.fmt["wrap"])
+            ws.write_string(row, 0, title, self.fmt["label"])
+            ws.merge_range(row, 1, row, 2, description, self.fmt["wrap"])
             ws.set_row(row, 45)
 
     def _info_value(self, code: str) -> str:
@@ -195,10 +204,7 @@ class _PairWorkbook:
         ws.set_row(header, 36)
         for c, col in enumerate(columns):
             ws.write_string(header, c, tr(col.label, self.lang), self.fmt["header"])
-            if isinstance(col, Column):
-                ws.set_column(c, c, col.width)
-            else:
-                ws.set_column(c, c, _width(col))
+            ws.set_column(c, c, _column_width(col))
         for r, spec_row in enumerate(rows, start=first):
             ws.write_string(r, 0, spec_row.key, self.fmt["key"])
             for c, col in enumerate(columns[1:], start=1):
@@ -206,13 +212,32 @@ class _PairWorkbook:
                     ws.write_string(r, c, spec_row.display.get(col.code, ""), self.fmt["display"])
                 else:
                     self._input_cell(ws, r, c, tool, col, row_key=spec_row.key)
-            tall = tool.display or any(f.type is FieldType.LONG_TEXT for f in tool.fields)
-            ws.set_row(r, 45 if tall else 20)
+            ws.set_row(r, self._row_height(tool, spec_row))
         for c, col in enumerate(columns):
             if isinstance(col, FieldSpec) and rows:
                 self._validate(ws, first, c, last, c, col)
         ws.freeze_panes(first, 1 + len(tool.display))
         ws.repeat_rows(header)
+        if tool.kind is LayoutKind.MATRIX:
+            self._rating_legend(ws, sum(_column_width(col) for col in columns), len(columns) - 1)
+
+    def _row_height(self, tool: ToolSpec, row: RowSpec) -> float:
+        """Tall enough for the longest prefilled text, and room to type in a long-text cell."""
+        texts = [row.display.get(col.code, "") for col in tool.display]
+        height = text_height(texts, [col.width for col in tool.display]) if texts else 0.0
+        typed = any(f.type is FieldType.LONG_TEXT for f in tool.fields)
+        return max(height, 45.0 if typed else 20.0)
+
+    def _rating_legend(self, ws: Worksheet, width: float, last_col: int) -> None:
+        """The rating scale with what each rating means, above the table, in the pair's
+        language (sync reads only the table below, by its header)."""
+        fw = self.framework
+        text = "\n".join(
+            [tr(labels()["rating_legend"], self.lang).format(threshold=fw.achieved_threshold)]
+            + [f"{tr(r.label, self.lang)}: {tr(r.description, self.lang)}" for r in fw.rating_scale]
+        )
+        ws.merge_range(LEGEND_ROW, 0, LEGEND_ROW, last_col, text, self.fmt["description"])
+        ws.set_row(LEGEND_ROW, text_height([text], [width]))
 
     def _input_cell(
         self, ws: Worksheet, row: int, col: int, tool: ToolSpec, spec: FieldSpec,
@@ -292,6 +317,10 @@ class _PairWorkbook:
             ws.write_string(r, 1, value)
         ws.very_hidden()
         ws.protect("")
+
+
+def _column_width(col: Column | FieldSpec) -> int:
+    return col.width if isinstance(col, Column) else _width(col)
 
 
 def _width(spec: FieldSpec) -> int:

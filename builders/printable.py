@@ -90,7 +90,7 @@ class PrintSheet:
             self.ws.merge_range(self.row, 0, self.row, last, text, self.fmt[style])
         else:
             self.ws.write_string(self.row, 0, text, self.fmt[style])
-        self._set_height(self._height([text], [sum(self.widths)]))
+        self._set_height(text_height([text], [sum(self.widths)]))
         self.row += 1
 
     def table(
@@ -98,23 +98,35 @@ class PrintSheet:
         headers: Sequence[str] | None,
         rows: Sequence[Sequence[object]],
         spans: Sequence[int] | None = None,
+        keep_together: bool = False,
     ) -> None:
         """A table: a header row (none when ``headers`` is None), then one row per item;
         ``spans`` merges a column over several sheet columns (they add up to the sheet's
-        column count)."""
+        column count). A table that continues on a new page starts that page with its header
+        row again; with ``keep_together``, a table (and its section heading) that would not
+        fit on the rest of the page starts on a new one."""
         spans = list(spans or [1] * len(headers or rows[0]))
         assert sum(spans) == len(self.widths), (spans, self.widths)
+        if keep_together and self.heading is not None:
+            need = sum(self._row_height(values, spans) for values in [*([headers] if headers
+                       else []), *rows])  # fmt: skip
+            if not self._fits(need):
+                self._break_before(self.heading)
         if headers is not None:
             self._row(headers, spans, header=True)
         for values in rows:
+            # The spreadsheet repeats only the title row on each page; the page breaks are
+            # ours, so a table's header row is written again after a break inside the table.
+            if (headers is not None and self.heading is None
+                    and not self._fits(self._row_height(values, spans))):  # fmt: skip
+                self._break_before(self.row)
+                self._row(headers, spans, header=True)
             self._row(values, spans, header=False)
 
     # --- private ---------------------------------------------------------------------------------
 
     def _row(self, values: Sequence[object], spans: list[int], header: bool) -> None:
         col = 0
-        widths = []
-        texts = []
         for i, (value, span) in enumerate(zip(values, spans, strict=True)):
             style = "p_header" if header else ("p_key" if i == 0 else "p_cell")
             fmt = self.fmt[style]
@@ -125,11 +137,32 @@ class PrintSheet:
                 self.ws.write_number(self.row, col, value, fmt)
             else:
                 self.ws.write_string(self.row, col, "" if value is None else str(value), fmt)
-            widths.append(sum(self.widths[col : last + 1]))
-            texts.append(str(value))
             col = last + 1
-        self._set_height(self._height(texts, widths))
+        self._set_height(self._row_height(values, spans))
         self.row += 1
+
+    def _row_height(self, values: Sequence[object], spans: Sequence[int]) -> float:
+        widths, col = [], 0
+        for span in spans:
+            widths.append(sum(self.widths[col : col + span]))
+            col += span
+        return text_height([str(v) for v in values], widths)
+
+    def _fits(self, height: float) -> bool:
+        """Whether a row of ``height`` written next still fits on the current page."""
+        blanks = DEFAULT_ROW * max(self.row - self.placed - 1, 0)
+        return self.used == 0 or self.used + blanks + height <= self.page
+
+    def _break_before(self, row: int) -> None:
+        """A page break before ``row`` (the next row, or the heading of the current section)."""
+        for blank in range(self.placed + 1, self.row):
+            self._place(blank, DEFAULT_ROW)
+        self.placed = max(self.placed, self.row - 1)
+        if row <= (self.breaks[-1] if self.breaks else 1):
+            return  # it already starts a page
+        self.breaks.append(row)
+        self.ws.set_h_pagebreaks(self.breaks)
+        self.used = sum(self.heights.get(r, DEFAULT_ROW) for r in range(row, self.row))
 
     def _set_height(self, height: float) -> None:
         """Set the current row's height and place it on a printed page."""
@@ -164,24 +197,25 @@ class PrintSheet:
         height = PAGE_POINTS[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
         return 0.96 * height / scale - TITLE_ROW
 
-    @staticmethod
-    def _height(texts: Sequence[str], widths: Sequence[int]) -> float:
-        lines = 1
-        for text, width in zip(texts, widths, strict=True):
-            per_line = max(int(width * CHARS_PER_WIDTH), 1)
-            need = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-            lines = max(lines, need)
-        return lines * LINE_POINTS + 3
-
     def _print_setup(self) -> None:
         ws = self.ws
         ws.set_landscape()
-        ws.set_paper(9)  # A4; Letter users' printers scale it
         ws.fit_to_pages(1, 0)
         ws.set_margins(**MARGINS)
         ws.repeat_rows(0)
         ws.set_footer("&L&A&R&P / &N")
         ws.hide_gridlines(2)
+
+
+def text_height(texts: Sequence[str], widths: Sequence[float]) -> float:
+    """The height in points of a row whose cells hold ``texts`` wrapped in columns of
+    ``widths`` (spreadsheets do not grow a row for wrapped text written by a program)."""
+    lines = 1
+    for text, width in zip(texts, widths, strict=True):
+        per_line = max(int(width * CHARS_PER_WIDTH), 1)
+        need = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+        lines = max(lines, need)
+    return lines * LINE_POINTS + 3
 
 
 def _formats(book: Book) -> dict[str, Format]:

@@ -22,7 +22,7 @@ from toolkit import __version__
 from toolkit.contract import load_contract
 from toolkit.encryption import encrypt_for_pair
 from toolkit.errors import ConfigError, ProgrammeFolderError
-from toolkit.framework import framework_for
+from toolkit.framework import cycle_findings, framework_for
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger, MatchingStore, PairRecord, now_iso
 from toolkit.matching import confirmed_pairs
@@ -131,7 +131,7 @@ def build_programme(
     roster = read_roster(folder.roster, framework)
     moment = now or dt.datetime.now(dt.timezone.utc)
     stamp = now_iso(moment)
-    result = BuildResult()
+    result = BuildResult(findings=cycle_findings(programme, framework))
     folder.outbox.mkdir(exist_ok=True)
     with Ledger(folder.ledger) as ledger:
         record = ledger.programme()

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,11 +24,15 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from builders.theme import THEME_XML
 from toolkit import __version__
 from toolkit.errors import WorkbookWriteError
 
 DATE_FORMAT = "d mmm yyyy"
 """Dates are shown with the month's name, so 03/04 is never ambiguous between countries."""
+
+PAPER_A4 = 9
+"""XlsxWriter's paper code for A4, the paper of most offices of an international organisation."""
 
 # One table of cell formats; builders refer to them by name.
 FORMATS: dict[str, dict[str, Any]] = {
@@ -73,12 +79,43 @@ class Book:
             {"title": title, "created": created.replace(tzinfo=None), "author": "mentorkit",
              "comments": f"Made by mentorkit {__version__}"}
         )  # fmt: skip
+        self.wb.use_custom_theme(io.StringIO(THEME_XML))  # see builders/theme.py: 1 KB less
         self.fmt: dict[str, Format] = {k: self.wb.add_format(v) for k, v in FORMATS.items()}
 
     def close(self) -> bytes:
-        """Finish the workbook and return its bytes."""
+        """Finish the workbook and return its bytes. Every sheet prints on A4 (XlsxWriter
+        otherwise leaves the paper to the program, which is Letter in many installations)."""
+        for ws in self.wb.worksheets():
+            ws.set_paper(PAPER_A4)
         self.wb.close()
-        return self._buffer.getvalue()
+        return slim(self._buffer.getvalue())
+
+
+APP_PART = "docProps/app.xml"
+_APP_OVERRIDE = re.compile(rb'<Override PartName="/docProps/app\.xml"[^>]*/>')
+_APP_RELATION = re.compile(rb'<Relationship Id="rId\d+" Type="[^"]*/extended-properties" '
+                           rb'Target="docProps/app\.xml"/>')  # fmt: skip
+
+
+def slim(data: bytes) -> bytes:
+    """The package without its optional extended properties part (``docProps/app.xml``: the
+    application name and a list of sheet titles, which neither Excel nor LibreOffice needs to
+    open a file) and compressed at the highest level: about 800 bytes less per workbook.
+    Entry order and dates are kept, so the output stays deterministic."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename == APP_PART:
+                continue
+            body = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                body = _APP_OVERRIDE.sub(b"", body)
+            elif info.filename == "_rels/.rels":
+                body = _APP_RELATION.sub(b"", body)
+            entry = zipfile.ZipInfo(info.filename, info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, body, compresslevel=9)
+    return out.getvalue()
 
 
 def strict(render: Callable[[], bytes], what: str) -> bytes:

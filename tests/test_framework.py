@@ -96,6 +96,37 @@ def test_every_indicator_has_a_complete_reference_sheet() -> None:
     assert {i.direction for i in fw.indicators if i.code in ("REM", "END")} == {"decrease"}
 
 
+def test_content_agrees_with_the_workbook_and_the_sprints(contract) -> None:
+    """Objective 5 uses the workbook's satisfaction scale and the indicators' 4.0 target;
+    objective 3 names the four sprint deliverables; each sprint scales for every level;
+    every indicator without a baseline says how and when it is set."""
+    fw = load_framework()
+    scale = [c.code for c in contract.choices("satisfaction")]
+    top = len(scale)
+    satisfaction = fw.overview.objectives[4]
+    assert f"1–{top} scale" in satisfaction["en"] and "4 or more" in satisfaction["en"]
+    assert all(f"1 à {top}" in satisfaction["fr"] or f"1 a {top}" in satisfaction[lang]
+               for lang in ("es", "pt"))  # fmt: skip
+    assert {fw.indicator(c).target for c in ("SATE", "SATR")} == {4.0}
+    deliverables = fw.overview.objectives[2]["en"]
+    for words in ("indicator reference sheets", "data quality check", "learning brief",
+                  "teaching a skill"):  # fmt: skip
+        assert words.split()[0] in deliverables
+    for sprint in fw.sprints:
+        assert set(sprint.level_adaptation) == {lv.code for lv in fw.levels}
+    for ind in fw.indicators:
+        assert ind.baseline is not None or ind.baseline_note is not None, ind.code
+    assert not any("adopted by" in m.evidence["en"] for m in fw.milestones if m.level == "senior")
+
+
+def test_a_null_baseline_needs_its_note(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+    edit(folder, "evaluation.yaml", lambda doc: doc["indicators"][0].pop("baseline_note"))
+    [f] = check_framework(folder).findings
+    assert (f.file, dict(f.facts)["location"]) == ("evaluation.yaml", "indicators[0] (AGR30)")
+    assert "baseline_note" in f.message
+
+
 def test_governance_and_matching_are_complete() -> None:
     fw = load_framework()
     assert sorted(r.code for r in fw.governance.roles) == sorted(ROLE_CODES)
@@ -119,6 +150,40 @@ def test_every_text_exists_in_all_four_languages(contract) -> None:
                 for lang in missing_languages(t)]  # fmt: skip
     missing += [f"message {m}" for m in messages.missing_translations()]
     assert missing == []
+
+
+def test_cycle_that_disagrees_with_the_framework_is_reported(programme: Path, contract) -> None:
+    """programme.yaml's cycle.session_minutes and cycle.months against the framework: a
+    warning from check and build; the Session log plans the template's minutes."""
+    config = programme / "programme.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("session_minutes: 90", "session_minutes: 60")
+    config.write_text(text.replace("months: 12", "months: 10"), encoding="utf-8")
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", str(programme)])
+    assert checked.exit_code == 0
+    assert "[FWK008] programme.yaml" in checked.output and "cycle.session_minutes" in checked.output
+    assert "[FWK009] programme.yaml" in checked.output and "months 11 to 12" in checked.output
+    built = build_programme(programme)
+    assert sorted(f.code for f in built.findings) == ["FWK008", "FWK009"]
+    minutes = load_framework().session_minutes
+    sessions = contract.tool("sessions")
+    assert f"{minutes} minutes" in sessions.description["en"]
+    assert all(f"planned: {minutes}" in f.help["en"] for f in sessions.fields if
+               f.code == "minutes")  # fmt: skip
+
+
+def test_spanish_uses_one_word_for_mentee(contract) -> None:
+    """'mentorado' (as in the workbook's own labels, 'Mentorado/a', which sync matches in
+    returned workbooks and so stay unchanged): never 'mentoreado' or 'persona mentorada'."""
+    spanish = [t.get("es", "") for _, t in texts(load_framework())]
+    spanish += [t.get("es", "") for t in labels().values()]
+    spanish += [t.get("es", "") for _, t in _texts(contract)]
+    spanish += [w.get("es", {}).get(part, "") for w in messages.translations().values()
+                for part in ("text", "todo")]  # fmt: skip
+    others = [s for s in spanish if "mentoread" in s.lower() or "persona mentorada" in s.lower()]
+    assert others == []
+    assert any("mentorado" in s for s in spanish) and any("Mentorado/a" in s for s in spanish)
 
 
 def test_framework_texts_fit_in_a_cell() -> None:
@@ -190,13 +255,13 @@ def test_every_problem_of_an_edited_framework_is_located(tmp_path: Path) -> None
     assert not result.ok
     located = sorted((f.code, f.file, f.message.split(":")[0]) for f in result.findings)
     assert located == [
-        ("FWK002", "evaluation.yaml", "indicators[0].responsible"),
+        ("FWK002", "evaluation.yaml", "indicators[0] (AGR30).responsible"),
         ("FWK002", "matching.yaml", "matching.criteria"),
-        ("FWK002", "sessions.yaml", "session_template[2].minutes"),
+        ("FWK002", "sessions.yaml", "session_template[2] (topic).minutes"),
         ("FWK002", "sessions.yaml", "sprints"),
     ]
     rendered = "\n".join(f.render() for f in result.findings)
-    assert "sessions.yaml: session_template[2].minutes:" in rendered
+    assert "sessions.yaml: session_template[2] (topic).minutes:" in rendered
     assert "weights summing to 100" in rendered and "35 + 20 + 15 + 15 + 10 + 10 = 105" in rendered
     assert "four sprints" in rendered
     with pytest.raises(FrameworkError) as raised:
@@ -222,6 +287,101 @@ def test_yaml_errors_missing_keys_and_duplicates_are_located(tmp_path: Path) -> 
     assert [f.code for f in check_framework(tmp_path / "nowhere").findings] == ["FWK004"]
 
 
+def test_missing_or_empty_translations_and_long_texts_are_problems(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+
+    def damage(doc: Any) -> None:
+        title = doc["session_template"][0]["title"]
+        del title["fr"]
+        title["pt"] = ""
+        doc["sprints"][1]["focus"]["es"] = "x" * 900
+
+    edit(folder, "sessions.yaml", damage)
+    found = sorted((f.code, f.file, dict(f.facts)["location"], dict(f.facts).get("language"))
+                   for f in check_framework(folder).findings)  # fmt: skip
+    assert found == [
+        ("FWK006", "sessions.yaml", "session_template[0] (checkin).title", "fr"),
+        ("FWK006", "sessions.yaml", "session_template[0] (checkin).title", "pt"),
+        ("FWK007", "sessions.yaml", "sprints[1] (S2).focus.es", None),
+    ]
+    # A programme is held to its own workbook languages; loading for a build refuses too.
+    assert [f.code for f in check_framework(folder, ("en", "es")).findings] == ["FWK007"]
+    with pytest.raises(FrameworkError) as raised:
+        load_framework(folder, ("en", "fr"))
+    assert [f.code for f in raised.value.findings] == ["FWK006", "FWK007"]
+
+
+def test_a_broken_item_does_not_hide_its_other_problems(tmp_path: Path) -> None:
+    """Wrong role and missing baseline (structure) and inverted thresholds (consistency) of
+    one indicator, and a RACI row with two A's beside a wrong role code: all reported."""
+    folder = export_framework(tmp_path).folder
+
+    def indicator(doc: Any) -> None:
+        ind = doc["indicators"][0]
+        ind.update(responsible="boss", thresholds={"green": 10, "amber": 90})
+        del ind["baseline"]
+
+    def raci(doc: Any) -> None:
+        doc["governance"]["roles"][0]["code"] = "chief"
+        row = doc["governance"]["raci"][0]["assignments"]
+        for role in list(row)[:2]:
+            row[role] = "A"
+
+    edit(folder, "evaluation.yaml", indicator)
+    edit(folder, "governance.yaml", raci)
+    found = {(f.file, dict(f.facts)["location"]) for f in check_framework(folder).findings}
+    assert {
+        ("evaluation.yaml", "indicators[0] (AGR30).responsible"),
+        ("evaluation.yaml", "indicators[0] (AGR30).baseline"),
+        ("evaluation.yaml", "indicators[0] (AGR30).thresholds"),
+        ("governance.yaml", "governance.roles[0] (chief).code"),
+    } <= found
+    assert any(loc.startswith("governance.raci[0]") and loc.endswith(".assignments")
+               for _, loc in found)  # fmt: skip
+
+
+def test_a_missing_file_and_a_yaml_error_are_named_exactly(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+    (folder / "sessions.yaml").unlink()
+    lines = (folder / "core.yaml").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("version:"))
+    lines[at] = lines[at].replace("version:", "version")  # the colon forgotten
+    (folder / "core.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = (folder / "governance.yaml").read_text(encoding="utf-8").splitlines()
+    text_at = next(i for i, line in enumerate(lines) if line.strip().startswith("en: "))
+    lines[text_at] = lines[text_at].replace("en: ", "en ", 1)  # YAML notices on the next line
+    (folder / "governance.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    findings = check_framework(folder).findings
+    yaml_errors = sorted((f.file, dict(f.facts)["line"]) for f in findings if f.code == "FWK001")
+    assert yaml_errors == [("core.yaml", at + 1), ("governance.yaml", text_at + 1)]
+    missing = [f for f in findings if f.file == "sessions.yaml"]
+    assert {dict(f.facts)["location"] for f in missing} == {
+        "session_template", "session_plan", "sprints"}  # fmt: skip
+    assert all("sessions.yaml, but that file is not in the folder" in f.message for f in missing)
+
+
+def test_a_programme_needs_its_own_languages_only(programme: Path) -> None:
+    """A programme in English and French may leave out Spanish; not French."""
+    folder = export_framework(programme).folder
+    edit(folder, "sessions.yaml", lambda doc: doc["session_plan"][0]["topic"].pop("es"))
+    config = programme / "programme.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "framework: framework\n", "utf-8")
+    runner = CliRunner()
+    for args in (["framework", "check"], ["framework", "show"], ["check"]):
+        assert runner.invoke(cli, [*args, str(programme)]).exit_code == 0, args
+    edit(folder, "sessions.yaml", lambda doc: doc["session_plan"][0]["topic"].pop("fr"))
+    refused = runner.invoke(cli, ["build", str(programme)])
+    assert refused.exit_code == 2 and "[FWK006] sessions.yaml: session_plan[0].topic" in (
+        refused.output)  # fmt: skip
+
+
+def test_check_of_a_programme_names_an_unused_exported_copy(programme: Path) -> None:
+    export_framework(programme)
+    out = CliRunner().invoke(cli, ["framework", "check", str(programme)])
+    assert out.exit_code == 0
+    assert "does not use it" in out.output and "framework: framework" in out.output
+
+
 def test_duplicate_top_level_key_names_both_files(tmp_path: Path) -> None:
     folder = export_framework(tmp_path).folder
     (folder / "extra.yaml").write_text("version: '9'\n", encoding="utf-8")
@@ -243,7 +403,7 @@ def test_cli_export_check_show(tmp_path: Path) -> None:
     _broken(tmp_path / "other")
     bad = runner.invoke(cli, ["framework", "check", str(tmp_path / "other" / "framework")])
     assert bad.exit_code == 1
-    assert "[FWK002] sessions.yaml: session_template[2].minutes:" in bad.output
+    assert "[FWK002] sessions.yaml: session_template[2] (topic).minutes:" in bad.output
     assert bad.output.count("[FWK002]") == 4
 
     shown = runner.invoke(cli, ["framework", "show", "--json"])
@@ -316,11 +476,47 @@ def test_guide_and_competencies_carry_the_framework(built, pair_id: str) -> None
     assert "mentoring@example.org" in guide  # the coordinator's address, from programme.yaml
     for step in fw.matching.rematching:
         assert step.action[lang] in guide
+    # The mentee's level (junior here): its way of scaling each sprint, not the others'.
+    for sprint in fw.sprints:
+        assert sprint.level_adaptation["junior"][lang] in guide
+        assert sprint.level_adaptation["senior"][lang] not in guide
+    assert labels()["who_pair"][lang] in guide  # step 1 and the last: either or both
+    mentor_hours = fw.commitment["mentor"].hours_per_month
+    shown = f"{mentor_hours:g}" if lang == "en" else f"{mentor_hours:g}".replace(".", ",")
+    assert f" {shown} h" in guide
     competencies = sheets[load_contract(fw).tool("competencies").title[lang]]
     keys = {row[0] for row in competencies}
     assert {m.code for m in fw.milestones_for("junior")} <= keys
     assert len(fw.milestones_for("junior")) == 18
     assert path.stat().st_size <= 25 * 1024
+
+
+def test_every_sheet_of_every_workbook_prints_on_a4(built, programme: Path) -> None:
+    import re
+    import zipfile
+
+    from builders.roster import render_roster_template
+
+    paths = [w.path for w in built.workbooks] + [programme / "master.xlsx"]
+    blobs = [p.read_bytes() for p in paths] + [
+        render_roster_template(RETURNED.replace(tzinfo=None))
+    ]
+    for blob in blobs:
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+            papers = [re.findall(rb'paperSize="(\d+)"', z.read(n)) for n in sheets]
+        assert papers and all(p == [b"9"] for p in papers), papers
+
+
+def test_start_here_lists_the_guide_and_the_master_shows_labels(built, programme: Path) -> None:
+    fw = load_framework()
+    path = next(w.path for w in built.workbooks if w.pair_id == "P002")
+    start = _flat(_sheets(path)["Commencer ici"])
+    assert guide_title("fr") in start and labels()["guide_description"]["fr"] in start
+    governance = _sheets(programme / "master.xlsx")[tr_label("sheet_governance")]
+    cells = {str(c) for row in governance for c in row}
+    assert not {i.code for i in fw.governance.mentor_selection} & cells
+    assert {i.text["en"] for i in fw.governance.mentor_selection} <= cells
 
 
 def test_sync_ignores_the_guide(programme: Path, fill, ledger_values) -> None:
@@ -330,6 +526,47 @@ def test_sync_ignores_the_guide(programme: Path, fill, ledger_values) -> None:
     ws.protection.sheet = False
     ws["B8"] = "a note someone typed into the guide"
     f.save(programme / "inbox" / "with guide note.xlsx")
+    result = sync_programme(programme, now=RETURNED)
+    assert [(o.status, [x.code for x in o.findings]) for o in result.files] == [("accepted", [])]
+    assert ledger_values("P001") == EXPECTED
+
+
+def test_competencies_show_the_rating_legend_and_examples_of_evidence(built) -> None:
+    """The pair sees what each rating means and an example of evidence for each milestone,
+    in the mentee's language; the row is tall enough for the longest text."""
+    fw = load_framework()
+    path = next(w.path for w in built.workbooks if w.pair_id == "P002")  # French
+    rows = _sheets(path)["Compétences"]
+    legend = str(rows[2][0])
+    assert "atteint à partir de 3" in legend
+    assert all(f"{r.label['fr']}: {r.description['fr']}" in legend for r in fw.rating_scale)
+    header = [str(c) for c in rows[3]]
+    assert "Exemple de preuve" in header
+    column = header.index("Exemple de preuve")
+    shown = {str(row[0]): str(row[column]) for row in rows[4:] if row[0]}
+    level = next(m.level for m in fw.milestones if m.code in shown)
+    assert shown == {m.code: m.evidence["fr"] for m in fw.milestones_for(level)}
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Compétences"]
+    for r in range(5, 5 + len(shown)):
+        texts = [str(ws.cell(r, c).value or "") for c in (2, 3, 4)]
+        widths = [ws.column_dimensions[letter].width for letter in "BCD"]
+        need = max(-(-len(t) // int(w * 1.1)) for t, w in zip(texts, widths, strict=True))
+        assert ws.row_dimensions[r].height >= need * 15, (r, texts)
+
+
+def test_a_workbook_without_the_example_column_still_syncs(
+    programme: Path, fill, ledger_values
+) -> None:
+    """Workbooks issued before the 'Example of evidence' column: columns are found by their
+    header, and a display column that is not there is not a problem."""
+    f = fill("P001")
+    _typical(f)
+    ws = f.wb["Competencies"]
+    header = [c.value for c in ws[4]]
+    ws.delete_cols(header.index("Example of evidence") + 1)
+    f.save(programme / "inbox" / "old layout.xlsx")
     result = sync_programme(programme, now=RETURNED)
     assert [(o.status, [x.code for x in o.findings]) for o in result.files] == [("accepted", [])]
     assert ledger_values("P001") == EXPECTED
@@ -383,6 +620,7 @@ def test_master_workbook_has_the_framework_sheets(built, programme: Path) -> Non
     pirs = _flat(sheets[tr_label("sheet_indicators")])
     for ind in fw.indicators:
         assert f"{ind.code}: {ind.name['en']}" in pirs and ind.numerator["en"] in pirs
+        assert ind.baseline_note is None or ind.baseline_note["en"] in pirs
     raci = _flat(sheets[tr_label("sheet_governance")])
     assert all(row.activity["en"] in raci for row in fw.governance.raci)
     milestones = _flat(sheets[tr_label("sheet_milestones")])
@@ -465,3 +703,69 @@ def test_guide_keeps_each_heading_on_the_page_of_its_table(contract, lang: str) 
     headings = {r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value)[:2] in numbered}
     assert len(headings) == 5
     assert not {h + 1 for h in headings} & starts and not {h + 2 for h in headings} & starts
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_table_continued_on_a_new_page_starts_with_its_header(
+    built, programme: Path, contract, lang: str
+) -> None:
+    """Every page that begins inside a table begins with that table's header row (Guide and
+    the master's framework sheets); each indicator reference sheet starts a page."""
+    import openpyxl
+
+    from builders.pair import PairContext, render_pair_workbook
+    from toolkit.identity import PairIdentity
+
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", "senior", 12)
+    guide = openpyxl.load_workbook(io.BytesIO(render_pair_workbook(
+        ctx, contract, load_framework(), "s")))[guide_title(lang)]  # fmt: skip
+    master = openpyxl.load_workbook(programme / "master.xlsx")
+    sheets = [guide] + [master[tr_label(key)] for key in ("sheet_milestones", "sheet_sessions",
+                                                          "sheet_governance")]  # fmt: skip
+    header_fill = "FF1F3864"
+    continued = 0
+    for ws in sheets:
+        for brk in ws.row_breaks.brk:
+            first = brk.id + 1  # the 1-based row that begins the page
+            before = ws.cell(first - 1, 1)
+            table_row = before.value not in (None, "") and before.fill.fgColor.rgb != header_fill
+            if table_row and ws.cell(first, 1).value not in (None, ""):
+                continued += 1  # a table row above the break: this page continues the table
+                assert ws.cell(first, 1).fill.fgColor.rgb == header_fill, (ws.title, first)
+    assert continued >= 3
+    pirs = master[tr_label("sheet_indicators")]
+    starts = {b.id + 1 for b in pirs.row_breaks.brk}
+    fw = load_framework()
+    headings = [
+        r
+        for r in range(1, pirs.max_row + 1)
+        if any(str(pirs.cell(r, 1).value).startswith(f"{i.code}: ") for i in fw.indicators)
+    ]
+    assert len(headings) == len(fw.indicators)
+    assert set(headings[1:]) <= starts
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pair_workbooks_stay_small_and_complete(contract, lang: str) -> None:
+    """Under 25,000 bytes at every level (the longest milestone texts are the senior ones);
+    every part the package declares is in it (the optional app.xml part is left out whole)."""
+    import re
+    import zipfile
+
+    from builders.pair import PairContext, render_pair_workbook
+    from toolkit.identity import PairIdentity
+
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    for level in ("junior", "mid", "senior"):
+        ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", level, 12)
+        data = render_pair_workbook(ctx, contract, load_framework(), "s")
+        assert len(data) <= 25_000, (level, len(data))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        declared = re.findall(rb'PartName="/([^"]+)"', z.read("[Content_Types].xml"))
+        targets = re.findall(rb'Target="([^"]+)"', z.read("_rels/.rels"))
+    assert {d.decode() for d in declared} | {t.decode() for t in targets} <= names
+    assert "xl/theme/theme1.xml" in names and "docProps/app.xml" not in names

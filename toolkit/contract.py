@@ -232,6 +232,8 @@ def load_contract(framework: Framework | None = None) -> Contract:
 
 def _resolved(framework: Framework) -> Contract:
     text = resources.files("toolkit").joinpath("data/contract.yaml").read_text(encoding="utf-8")
+    # The session length has one source, the framework's session template.
+    text = text.replace("{session_minutes}", str(framework.session_minutes))
     raw: dict[str, Any] = yamlio.safe_load(text)
     for name, decl in raw["choice_lists"].items():
         if isinstance(decl, list):
@@ -265,6 +267,7 @@ def rows_for(
                 {
                     "domain": tr(framework.domain(m.domain).label, lang),
                     "milestone_text": tr(m.text, lang),
+                    "example_evidence": tr(m.evidence, lang),
                 },
             )
             for m in framework.milestones_for(level)

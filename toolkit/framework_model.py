@@ -106,34 +106,58 @@ def _governance_problems(gov: Governance) -> list[Problem]:
                            roles))  # fmt: skip
     out += _duplicates("governance.raci", [r.code for r in gov.raci])
     for i, row in enumerate(gov.raci):
-        letters = list(row.assignments.values())
-        loc = ("governance", "raci", i, "assignments")
-        if sum(1 for v in letters if v.startswith("A")) != 1:
-            out.append(Problem(loc, "exactly one role marked A (or A/R)", row.assignments))
-        if not any(v in ("R", "A/R") for v in letters):
-            out.append(Problem(loc, "at least one role marked R (or A/R)", row.assignments))
+        out += _raci_row(i, row)
     out += _steps("governance.escalation", [e.level for e in gov.escalation])
     for name in ("mentor_selection", "mentor_training", "mentee_orientation", "recognition"):
         out += _duplicates(f"governance.{name}", [x.code for x in getattr(gov, name)])
     return out
 
 
+def _raci_row(i: int, row: Any) -> list[Problem]:
+    out = []
+    letters = [str(v) for v in row.assignments.values()]
+    loc = ("governance", "raci", i, "assignments")
+    if sum(1 for v in letters if v.startswith("A")) != 1:
+        out.append(Problem(loc, "exactly one role marked A (or A/R)", dict(row.assignments)))
+    if not any(v in ("R", "A/R") for v in letters):
+        out.append(Problem(loc, "at least one role marked R (or A/R)", dict(row.assignments)))
+    return out
+
+
 def _indicator_problems(indicators: list[Indicator]) -> list[Problem]:
     out = _duplicates("indicators", [i.code for i in indicators])
     for i, ind in enumerate(indicators):
-        t = ind.thresholds
-        better = ">=" if ind.direction == "increase" else "<="
-        if (t.green < t.amber) if ind.direction == "increase" else (t.green > t.amber):
-            out.append(Problem(("indicators", i, "thresholds"),
-                               f"green {better} amber, since this indicator should "
-                               f"{ind.direction}", t.model_dump()))  # fmt: skip
-        if (ind.target < t.amber) if ind.direction == "increase" else (ind.target > t.amber):
-            out.append(Problem(("indicators", i, "target"),
-                               f"a target {better} the amber threshold {t.amber:g}",
-                               ind.target))  # fmt: skip
-        if ind.unit == "percent":
-            out += _out_of_bounds(i, ind, 0, 100, "a percentage from 0 to 100")
+        for check in _INDICATOR_CHECKS:
+            out += check(i, ind)
     return out
+
+
+def _threshold_order(i: int, ind: Indicator) -> list[Problem]:
+    t = ind.thresholds
+    if (t.green < t.amber) if ind.direction == "increase" else (t.green > t.amber):
+        better = ">=" if ind.direction == "increase" else "<="
+        return [Problem(("indicators", i, "thresholds"),
+                        f"green {better} amber, since this indicator should {ind.direction}",
+                        {"green": t.green, "amber": t.amber})]  # fmt: skip
+    return []
+
+
+def _target_side(i: int, ind: Indicator) -> list[Problem]:
+    t = ind.thresholds
+    if (ind.target < t.amber) if ind.direction == "increase" else (ind.target > t.amber):
+        better = ">=" if ind.direction == "increase" else "<="
+        expected = f"a target {better} the amber threshold {t.amber:g}"
+        return [Problem(("indicators", i, "target"), expected, ind.target)]
+    return []
+
+
+def _percent_bounds(i: int, ind: Indicator) -> list[Problem]:
+    if ind.unit == "percent":
+        return _out_of_bounds(i, ind, 0, 100, "a percentage from 0 to 100")
+    return []
+
+
+_INDICATOR_CHECKS = (_threshold_order, _target_side, _percent_bounds)
 
 
 def _code_problems(path: str) -> Callable[[list[Any]], list[Problem]]:
@@ -165,6 +189,11 @@ def _cross_problems(fw: Framework) -> list[Problem]:
                 out.append(Problem(("milestones",), f"at least {MIN_MILESTONES} milestones for "
                                    f"domain {d.code!r} at level {lv.code!r}",
                                    f"{n} milestone(s)"))  # fmt: skip
+    for i, sprint in enumerate(fw.sprints):
+        if sorted(sprint.level_adaptation) != sorted(levels):
+            out.append(Problem(("sprints", i, "level_adaptation"),
+                               f"one text for each level {sorted(levels)}",
+                               sorted(sprint.level_adaptation)))  # fmt: skip
     scale = [r.code for r in fw.rating_scale]
     if str(fw.achieved_threshold) not in scale:
         out.append(Problem(("achieved_threshold",), f"one of the rating codes {scale}",
@@ -220,6 +249,56 @@ _PART_CHECKS: dict[str, Callable[[Any], list[Problem]]] = {
     "review_cycle": _review_problems,
 }
 """The check of each top-level part that needs no other part."""
+
+_ITEM_CHECKS: dict[str, tuple[tuple[str, ...], tuple[Callable[[int, Any], list[Problem]], ...]]] = {
+    "indicators": ((), _INDICATOR_CHECKS),
+    "governance": (("raci",), (_raci_row,)),
+}
+"""Checks of one list item, by part (and the key of the list inside the part), that still
+run on the raw items when the part's structure is broken."""
+
+
+class _Loose(dict):  # type: ignore[type-arg]
+    """Raw YAML data read like a model: ``x.key`` is ``x["key"]``, None when absent."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self.get(name)
+
+
+def _loose(node: Any) -> Any:
+    if isinstance(node, dict):
+        return _Loose({k: _loose(v) for k, v in node.items()})
+    if isinstance(node, list):
+        return [_loose(v) for v in node]
+    return node
+
+
+_RAW_ERRORS = (TypeError, AttributeError, ValueError, KeyError)
+
+
+def raw_problems(data: dict[str, Any], parts: Iterable[str]) -> list[Problem]:
+    """The consistency checks of ``parts`` (whose structure is broken) run on the raw data:
+    the part's own check when the data allow it, else the check of each list item that can
+    be read, so that a wrong type in one item does not hide a problem in another."""
+    out: list[Problem] = []
+    for name in sorted(set(parts) & set(_PART_CHECKS)):
+        value = _loose(data.get(name))
+        try:
+            out += _PART_CHECKS[name](value)
+            continue
+        except _RAW_ERRORS:
+            pass
+        where, checks = _ITEM_CHECKS.get(name, ((), ()))
+        items = value
+        for key in where:
+            items = items.get(key) if isinstance(items, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) and checks else []):
+            for check in checks:
+                try:
+                    out += check(i, item)
+                except _RAW_ERRORS:
+                    continue
+    return out
 
 
 class Framework(_Model):
@@ -370,6 +449,21 @@ def texts(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, str]]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from texts(value, f"{path}[{i}]")
+
+
+def raw_texts(
+    node: Any, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """Every translated text in raw YAML data, with its location as a tuple of keys."""
+    if isinstance(node, dict):
+        if "en" in node and set(node) <= set(LANGUAGES):
+            yield loc, node
+            return
+        for key, value in node.items():
+            yield from raw_texts(value, (*loc, str(key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from raw_texts(value, (*loc, i))
 
 
 def missing_translations(framework: Framework) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from toolkit.text import Text
 
@@ -164,6 +164,10 @@ class Sprint(_Model):
     weekly_checkins: Text = Field(description="What a weekly check-in covers and how.")
     deliverable: Text = Field(description="The concrete product at the end.")
     progress_judged_by: Text = Field(description="How progress is judged (observable criteria).")
+    level_adaptation: dict[str, Text] = Field(
+        description="Career level code → how a mentee at that level scales the deliverable "
+        "(the sprint is the same for every level)."
+    )
 
 
 # --- matching -----------------------------------------------------------------------------------
@@ -193,7 +197,10 @@ class ProtocolStep(_Model):
     """One step of the no-fault re-matching protocol."""
 
     step: int = Field(ge=1, description="Step number, from 1.")
-    who: Role = Field(description="Governance role that acts.")
+    who: Role | Literal["pair"] = Field(
+        description="Governance role that acts, or 'pair' when either or both of mentor and "
+        "mentee do."
+    )
     within_days: int = Field(ge=0, le=90, description="Days allowed from the previous step.")
     action: Text = Field(description="What is done.")
 
@@ -295,9 +302,21 @@ class Indicator(_Model):
     collection_method: Text = Field(description="How they are collected.")
     responsible: Role = Field(description="Governance role responsible.")
     baseline: float | None = Field(description="Baseline value, or null when none yet.")
+    baseline_note: Text | None = Field(
+        default=None,
+        description="How and when the baseline is set; required when baseline is null.",
+    )
     target: float = Field(description="Target, in the indicator's unit.")
     direction: Literal["increase", "decrease"] = Field(description="Which way is better.")
     thresholds: Thresholds = Field(description="Red/amber/green cut-offs.")
+
+    @model_validator(mode="after")
+    def _baseline_explained(self) -> Indicator:
+        if self.baseline is None and self.baseline_note is None:
+            raise ValueError(
+                "baseline_note (how and when the baseline is set) is required when baseline is null"
+            )
+        return self
 
 
 class CollectionMethod(_Model):

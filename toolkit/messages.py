@@ -92,6 +92,32 @@ CATALOGUE: dict[str, MessageSpec] = {
         "{location} already exists; nothing was written",
         "Please choose another programme folder, or rename the existing framework folder first.",
     ),
+    "FWK006": MessageSpec(
+        Severity.ERROR,
+        "{location}: the text in '{language}' is missing or empty (English: {value!r})",
+        "Please add the translation under that key (e.g. '{language}: ...'): workbooks in that "
+        "language would otherwise show the English text.",
+    ),
+    "FWK008": MessageSpec(
+        Severity.WARNING,
+        "key cycle.session_minutes is {value} but the framework's session template lasts "
+        "{minutes} minutes; workbooks and the Guide plan {minutes}-minute sessions",
+        "Please set 'session_minutes: {minutes}' in programme.yaml, or change the session "
+        "template's segments in the programme's framework ('mentorkit framework export DIR').",
+    ),
+    "FWK009": MessageSpec(
+        Severity.WARNING,
+        "key cycle.months is {value} but the framework's session plan has {months} monthly "
+        "topics; {consequence}",
+        "Please set 'months: {months}' in programme.yaml, or give the session plan of the "
+        "programme's framework one topic per month ('mentorkit framework export DIR').",
+    ),
+    "FWK007": MessageSpec(
+        Severity.ERROR,
+        "{location}: the text has {length} characters (at most {limit} fit in a cell: {value!r})",
+        "Please shorten it to {limit} characters or fewer; a longer text is cut off on screen "
+        "and in print.",
+    ),
     # --- roster (roster.xlsx) --------------------------------------------------------------------
     "ROS001": MessageSpec(
         Severity.ERROR,

@@ -31,7 +31,8 @@ def _check_text(value: dict[str, str]) -> dict[str, str]:
         raise ValueError(f"unknown language code(s) {unknown}; use {list(LANGUAGES)}")
     if not str(value.get("en", "")).strip():
         raise ValueError("an English ('en') text is required")
-    return {lang: str(value[lang]) for lang in LANGUAGES if lang in value}
+    # An empty or null translation is a missing one (tr() falls back to English), not "None".
+    return {lang: str(value[lang]) for lang in LANGUAGES if value.get(lang) not in (None, "")}
 
 
 Text = Annotated[dict[str, str], AfterValidator(_check_text)]

@@ -78,14 +78,17 @@ def init(folder: Path, programme_id: str, name: str, cohort: str, start_date: An
 @handle_errors
 def check(folder: Path) -> None:
     """Check programme.yaml and roster.xlsx in DIR and report every problem."""
-    from toolkit.framework import framework_for
+    from toolkit.framework import cycle_findings, framework_for
     from toolkit.programme import ProgrammeFolder, load_programme
     from toolkit.roster import read_roster
 
     pf = ProgrammeFolder(folder)
     pf.require()
     programme = load_programme(pf.config)
-    roster = read_roster(pf.roster, framework_for(folder, programme))
+    framework = framework_for(folder, programme)
+    roster = read_roster(pf.roster, framework)
+    for f in cycle_findings(programme, framework):
+        click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
     mentors = sum(1 for p in roster.people.values() if p.role == "mentor")
     click.echo(
         f"programme.yaml: OK ({programme.programme.name}, cohort {programme.programme.cohort}).\n"
@@ -216,7 +219,10 @@ def demo(folder: Path, seed: int) -> None:
         f"  {folder / 'archive'}     every accepted return, byte for byte\n"
         f"  {folder / 'quarantine'}  the damaged return and its .reason.txt\n"
         f"  {folder / 'outbox' / 'receipts'}  a receipt for every file, to email back\n"
-        f"  {folder / 'master.xlsx'}  Indicators, Pairs, Submissions, Data quality\n"
+        f"  {folder / 'master.xlsx'}  Indicators, Pairs, Submissions, Data quality, Conflicts,\n"
+        "      and the framework: Overview, Competency milestones, Session plan & sprints,\n"
+        "      Matching guidelines, Governance, Indicator reference sheets\n"
+        "  each pair workbook's Guide sheet: the session plan, sprints, escalation and exit\n"
         f"Try: mentorkit sync {folder}   (nothing new: the ledger does not change)"
     )  # fmt: skip
     assert result.master is not None

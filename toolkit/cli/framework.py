@@ -50,16 +50,30 @@ def export(folder: Path) -> None:
 def check(folder: Path) -> None:
     """Check a framework folder (or the one a programme folder uses) and list every problem.
 
-    Each problem names the file, the key path and what was expected. Exit code 0: no
-    problems; 1: problems found.
+    Each problem names the file, the key path and what was expected; every text must be
+    given in the programme's languages (all four for a framework folder on its own) and fit
+    in a cell. Exit code 0: no problems; 1: problems found.
     """
-    from toolkit.framework import check_framework, default_files, resolve_folder
+    from toolkit.framework import (
+        check_framework,
+        default_files,
+        programme_languages,
+        resolve_folder,
+        unused_copy,
+    )
 
     target = resolve_folder(folder)
     if target is None:
         click.echo(f"{folder} uses the built-in framework ({len(default_files())} files): OK.")
+        unused = unused_copy(folder)
+        if unused is not None:
+            click.echo(
+                f"Note: {unused} holds a framework, but programme.yaml does not use it. To use "
+                f"it, add this line to {folder / 'programme.yaml'}:\n  framework: {unused.name}\n"
+                f"then run: mentorkit framework check {folder}"
+            )
         sys.exit(EXIT_OK)
-    result = check_framework(target)
+    result = check_framework(target, programme_languages(folder))
     if result.ok:
         assert result.framework is not None
         click.echo(f"{target}: OK ({_summary(result.framework)}).")
@@ -80,9 +94,10 @@ def check(folder: Path) -> None:
 def show(folder: Path | None, as_json: bool, indent: int) -> None:
     """Show the effective framework: the built-in one, or DIR's (a programme or framework
     folder), with the computed time commitment of mentor and mentee."""
-    from toolkit.framework import load_framework, resolve_folder
+    from toolkit.framework import load_framework, programme_languages, resolve_folder
 
-    framework = load_framework(resolve_folder(folder))
+    target = resolve_folder(folder)
+    framework = load_framework(target, programme_languages(folder) if target else ())
     if as_json:
         doc = framework.model_dump(mode="json")
         click.echo(json.dumps(doc, indent=indent, ensure_ascii=False))

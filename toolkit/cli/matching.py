@@ -88,7 +88,7 @@ def pair() -> None:
     """Manage pairs after they are issued (end a pair)."""
 
 
-@pair.command("end")
+@pair.command("end", short_help="Record that a pair ended, why and when.")
 @folder_argument
 @click.argument("pair_id", metavar="PAIR")
 @click.option(
@@ -107,7 +107,7 @@ def pair() -> None:
 )
 @handle_errors
 def end(folder: Path, pair_id: str, reason: str, ended_on: Any) -> None:
-    """Record that pair PAIR (e.g. P003) of DIR ended, with its reason and date.
+    """Record that pair PAIR (such as P003) of DIR ended, with its reason and date.
 
     Nothing is deleted: the pair gets no new workbook revisions, its returns still sync, and
     'mentorkit match DIR --rematch' proposes a new mentor for its mentee.
