@@ -144,7 +144,8 @@ def build_programme(
             result.findings += problems
             for typed in [*roster.pairs, *confirmed]:
                 mentee = roster.people[typed.mentee_id]
-                language, problem = _workbook_language(mentee, programme)
+                mentor = roster.people[typed.mentor_id]
+                language, problem = _workbook_language(mentee, mentor, programme)
                 if problem:
                     result.findings.append(problem)
                 pair, created = ledger.ensure_pair(
@@ -213,10 +214,16 @@ def pair_file_name(programme_id: str, pair_id: str, revision: int) -> str:
     return f"{programme_id}_{pair_id}_r{revision}.xlsx"
 
 
-def _workbook_language(mentee: Person, programme: Programme) -> tuple[str, Finding | None]:
-    for lang in mentee.languages:
-        if lang in programme.languages:
-            return lang, None
+def _workbook_language(
+    mentee: Person, mentor: Person, programme: Programme
+) -> tuple[str, Finding | None]:
+    """The pair's workbook language: the first of the mentee's languages (in their order)
+    that the mentor also speaks and the programme lists; else the mentee's first the
+    programme lists; else ``default_language``, with a warning (ROS012)."""
+    listed = [lang for lang in mentee.languages if lang in programme.languages]
+    shared = [lang for lang in listed if lang in mentor.languages]
+    if shared or listed:
+        return (shared or listed)[0], None
     fallback = programme.default_language
     problem = finding(
         "ROS012", file="roster.xlsx", sheet="People", row=mentee.row, column="languages",

@@ -173,6 +173,20 @@ def test_unsupported_roster_language_falls_back_with_a_warning(tmp_path: Path) -
     assert {w.pair_id: w.language for w in result.workbooks}["P002"] == "en"
 
 
+def test_workbook_language_is_one_the_mentor_also_speaks(tmp_path: Path) -> None:
+    # E3 lists French first, but their mentor M3 speaks only English: the workbook is in
+    # English. E1 lists French first and M1 speaks it: French.
+    rows = [list(p) for p in _swap(5, 8, "fr, en")]
+    rows[3][8] = "fr, en"
+    root = tmp_path / "p"
+    create_programme(root, programme_id="t", people=[tuple(r) for r in rows], pairs=PAIRS, now=NOW)
+    result = build_programme(root, now=NOW)
+    assert result.findings == []
+    assert {w.pair_id: w.language for w in result.workbooks} == {
+        "P001": "fr", "P002": "fr", "P003": "en",
+    }  # fmt: skip
+
+
 def test_impossible_date_and_non_utf8_file_are_config_errors(tmp_path: Path, template) -> None:
     codes = []
     for data in (
