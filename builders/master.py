@@ -21,7 +21,7 @@ from builders.xlsx import Book, strict, write_with_backup
 from toolkit.contract import load_contract
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorInputs, compute_indicators
-from toolkit.ledger import Ledger, SubmissionRecord, now_iso
+from toolkit.ledger import Ledger, MatchingStore, SubmissionRecord, now_iso
 from toolkit.programme import Programme, ProgrammeFolder
 
 
@@ -63,6 +63,7 @@ def write_master(
             cycle_months=programme.cycle.months,
             as_of=as_of,
             framework=framework,
+            endings=MatchingStore(ledger).endings(),
         )
     )
     latest = {pid: rev for pid, rev, _, _ in ledger.revisions()}

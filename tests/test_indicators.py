@@ -6,7 +6,7 @@ import datetime as dt
 
 from toolkit.framework import load_framework
 from toolkit.indicators import IndicatorInputs, compute_indicators, months_elapsed
-from toolkit.ledger import PairRecord, SubmissionRecord
+from toolkit.ledger import PairEnding, PairRecord, SubmissionRecord
 
 
 def _pair(pid: str, status: str = "active") -> PairRecord:
@@ -91,3 +91,43 @@ def test_empty_ledger_gives_rows_without_values() -> None:
     df = compute_indicators(inputs)
     assert df["value"].isna().all()
     assert set(df["code"]) >= {"AGR", "SES", "RET"}
+
+
+def test_replacement_and_ended_pairs_count_only_the_months_they_existed() -> None:
+    def pair(pid: str, mentee: str, created: str, status: str = "active") -> PairRecord:
+        return PairRecord(pid, "M" + pid, mentee, "en", "junior", status, created + "T08:00:00Z")
+
+    pairs = [
+        pair("A", "E1", "2026-01-01"),  # months 0-6: 6 planned; Q1 and Q2 due
+        pair("B", "E2", "2026-01-01", "ended"),  # ended in month 3: 2 planned; no quarter due
+        pair("C", "E2", "2026-04-20"),  # E2's replacement, from month 4: 3 planned; Q2 due
+        pair("D", "E3", "2026-01-01", "ended"),  # mentee left in month 5: 4 planned; Q1 due
+        pair("E", "E4", "2026-01-01", "ended"),  # ended in month 2, not re-matched: 1 planned
+    ]
+    endings = [
+        PairEnding("B", "no-fault", "2026-03-10", "t"),
+        PairEnding("D", "mentee-left", "2026-05-02", "t"),
+        PairEnding("E", "no-fault", "2026-02-01", "t"),
+    ]
+    values = {
+        "A": {
+            ("sessions", "1", "session_date"): "2026-01-20",
+            ("sessions", "2", "session_date"): "2026-02-20",
+            ("reflection", "Q1", "mentee_progress"): "Yes",
+            ("reflection", "Q1", "mentor_observations"): "Yes",
+        },
+        "C": {("sessions", "1", "session_date"): "2026-05-20"},
+    }
+    inputs = IndicatorInputs(
+        pairs=pairs, values=values, submissions=[], cycle_start=dt.date(2026, 1, 1),
+        cycle_months=12, as_of=dt.date(2026, 7, 15), framework=load_framework(),
+        endings=endings,
+    )  # fmt: skip
+    got = {r.code: (r.numerator, r.denominator) for r in compute_indicators(inputs).itertuples()}
+    assert got["SES"] == (3, 6 + 2 + 3 + 4 + 1)
+    assert got["REF-Q1"] == (1, 2)  # A and D existed through quarter 1
+    assert got["REF-Q2"] == (0, 2)  # A and the replacement C
+    # Original pairs A, B, D, E (C replaces B). REM: B, whose mentee has a new mentor. END:
+    # D (the mentee left) and E, ended early with no later pair.
+    assert got["END"] == (2, 4)
+    assert got["REM"] == (1, 4)

@@ -162,8 +162,12 @@ def test_done_when_match_review_confirm_build_end_rematch(big: Path, cohort_peop
     new = [w for w in built.workbooks if w.revision == 1]
     assert new, "the re-matched pair gets its workbook"
     indicators = {row.code: row for row in built.master.indicators.itertuples()}
-    assert (indicators["END"].numerator, indicators["REM"].numerator) == (1, 1)
-    assert indicators["REM"].value == 100.0
+    # The ended pair's mentee was re-matched: a re-match (REM), not an early ending (END);
+    # the replacement pair is not an original pair, so it is the one pair not counted.
+    assert (indicators["END"].numerator, indicators["REM"].numerator) == (0, 1)
+    with sqlite3.connect(big / "mentorkit.db") as db:
+        (all_pairs,) = db.execute("SELECT count(*) FROM pairs").fetchone()
+    assert indicators["REM"].denominator == all_pairs - 1
 
 
 def test_decisions_survive_a_libreoffice_resave(programme: Path, soffice: str, tmp_path) -> None:

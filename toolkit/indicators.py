@@ -8,25 +8,32 @@ The first set, from the walking skeleton:
 
 ========  ==========================================================================
 AGR       % of active pairs with a signed agreement (both signatures and dates)
-SES       sessions held against sessions planned to date (held: a date, not postponed)
-REF-Qn    % of active pairs whose quarter-n reflection has both the mentee and mentor part
-          (quarters that have ended by the reference date)
+SES       sessions held against sessions planned to date (held: a date, not postponed);
+          each pair plans one a month from the month it was created (issued) and, for an
+          ended pair, up to its end
+REF-Qn    % of pairs due a quarter-n reflection that have both the mentee and mentor part
+          (quarters that have ended by the reference date; a pair is due when it existed
+          before the quarter ended and had not ended by then)
 RET       % of active pairs that returned at least one accepted workbook
 COMP-xxx  mean change in competency rating from baseline to the latest rating, by domain
-END       % of pairs issued that ended early (``mentorkit pair end``)
-REM       % of ended pairs whose mentee was given a new mentor (a re-match)
+END       % of original pairs ended before the cycle end with no later pair for the mentee
+          (``mentorkit pair end``; ``mentee-left`` included: a departure)
+REM       % of original pairs ended whose mentee was given a new mentor (a re-match)
+
+END and REM follow their reference sheets: the denominator is the cycle's original pairs (a
+mentee's first pair); replacement pairs are not counted.
 ========  ==========================================================================
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from toolkit.framework import Framework
-from toolkit.ledger import PairRecord, SubmissionRecord, ValueKey
+from toolkit.ledger import PairEnding, PairRecord, SubmissionRecord, ValueKey
 from toolkit.text import tr
 
 COLUMNS = ["code", "indicator", "breakdown", "numerator", "denominator", "value", "unit"]
@@ -45,19 +52,25 @@ class IndicatorInputs:
     as_of: dt.date
     framework: Framework
     lang: str = "en"
+    endings: list[PairEnding] = field(default_factory=list)
+
+    def ended_on(self) -> dict[str, dt.date]:
+        """Each ended pair's end date (``mentorkit pair end``)."""
+        return {e.pair_id: dt.date.fromisoformat(e.ended_on[:10]) for e in self.endings}
 
 
 def compute_indicators(inputs: IndicatorInputs) -> pd.DataFrame:
     """Every indicator as rows of :data:`COLUMNS`, in a fixed order."""
     active = [p.pair_id for p in inputs.pairs if p.status == "active"]
     long = _long_values(inputs.values, active)
+    spans = _pair_spans(inputs)
     rows: list[dict[str, object]] = []
     rows.append(_agreements(long, active))
-    rows.append(_sessions(long, active, inputs))
-    rows.extend(_reflections(long, active, inputs))
+    rows.append(_sessions(_long_values(inputs.values, list(spans)), spans, inputs))
+    rows.extend(_reflections(_long_values(inputs.values, list(spans)), spans, inputs))
     rows.append(_returns(inputs.submissions, active))
     rows.extend(_competencies(long, inputs.framework, inputs.lang))
-    rows.extend(_endings_and_rematches(inputs.pairs))
+    rows.extend(_endings_and_rematches(inputs))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -67,6 +80,28 @@ def months_elapsed(start: dt.date, as_of: dt.date, cycle_months: int) -> int:
     if as_of.day < start.day:
         months -= 1
     return max(0, min(cycle_months, months))
+
+
+def _pair_spans(inputs: IndicatorInputs) -> dict[str, tuple[int, int]]:
+    """For each pair that plans sessions, the cycle months it covers: (first, until).
+
+    ``first`` is the number of cycle months completed when the pair was created, so the month
+    it was created counts; ``until`` the number completed by the reference date or, for an
+    ended pair, by its end. An ended pair with no recorded end date is left out.
+    """
+    start, months = inputs.cycle_start, inputs.cycle_months
+    ended_on = inputs.ended_on()
+    spans = {}
+    for p in inputs.pairs:
+        if p.status == "ended" and p.pair_id not in ended_on:
+            continue
+        created = dt.date.fromisoformat(p.created_at[:10])
+        until = min(inputs.as_of, ended_on.get(p.pair_id, inputs.as_of))
+        spans[p.pair_id] = (
+            months_elapsed(start, created, months),
+            months_elapsed(start, until, months),
+        )
+    return spans
 
 
 def _long_values(values: dict[str, dict[ValueKey, str]], active: list[str]) -> pd.DataFrame:
@@ -109,33 +144,37 @@ def _agreements(long: pd.DataFrame, active: list[str]) -> dict[str, object]:
     return _ratio("AGR", "Pairs with a signed mentoring agreement", "all", signed, len(active))
 
 
-def _sessions(long: pd.DataFrame, active: list[str], inputs: IndicatorInputs) -> dict[str, object]:
+def _sessions(
+    long: pd.DataFrame, spans: dict[str, tuple[int, int]], inputs: IndicatorInputs
+) -> dict[str, object]:
     wide = _tool_wide(long, "sessions")
     held = 0
     if not wide.empty and "session_date" in wide:
         attendance = wide.get("attendance", pd.Series(index=wide.index, dtype=object))
         held = int((wide["session_date"].notna() & (attendance != "postponed")).sum())
-    due = months_elapsed(inputs.cycle_start, inputs.as_of, inputs.cycle_months)
-    planned = due * len(active)
+    # One session a month, counted from the month the pair was created to its end.
+    planned = sum(max(0, until - first) for first, until in spans.values())
     return _ratio("SES", "Sessions held against sessions planned to date", "all", held, planned)
 
 
 def _reflections(
-    long: pd.DataFrame, active: list[str], inputs: IndicatorInputs
+    long: pd.DataFrame, spans: dict[str, tuple[int, int]], inputs: IndicatorInputs
 ) -> list[dict[str, object]]:
     wide = _tool_wide(long, "reflection")
-    # Only quarters that have ended by the reference date are due.
+    # Only quarters that have ended by the reference date are due, and only from pairs that
+    # existed before the quarter ended and had not ended by then.
     quarters = months_elapsed(inputs.cycle_start, inputs.as_of, inputs.cycle_months) // 3
     out = []
     for q in range(1, quarters + 1):
+        due = [pid for pid, (first, until) in spans.items() if first < 3 * q <= until]
         complete = 0
         if not wide.empty:
-            rows = wide[wide["row_key"] == f"Q{q}"]
+            rows = wide[(wide["row_key"] == f"Q{q}") & wide["pair_id"].isin(due)]
             mentee = _any_filled(rows, ["mentee_progress", "mentee_satisfaction"])
             mentor = _any_filled(rows, ["mentor_observations", "mentor_satisfaction"])
             complete = int((mentee & mentor).sum())
         out.append(
-            _ratio(f"REF-Q{q}", "Quarterly reflections completed", f"Q{q}", complete, len(active))
+            _ratio(f"REF-Q{q}", "Quarterly reflections completed", f"Q{q}", complete, len(due))
         )
     return out
 
@@ -182,17 +221,36 @@ def _competencies(long: pd.DataFrame, framework: Framework, lang: str) -> list[d
     return out
 
 
-def _endings_and_rematches(pairs: list[PairRecord]) -> list[dict[str, object]]:
-    """END: pairs ended early among all pairs; REM: ended pairs whose mentee has a later pair."""
-    ended = [p for p in pairs if p.status == "ended"]
-    made = sorted(pairs, key=lambda p: (p.created_at, len(p.pair_id), p.pair_id))
-    order = {p.pair_id: i for i, p in enumerate(made)}
-    later = {
-        p.pair_id
+def _endings_and_rematches(inputs: IndicatorInputs) -> list[dict[str, object]]:
+    """END and REM as their reference sheets define them, over the cycle's original pairs.
+
+    An original pair is a mentee's first pair; a later pair of the same mentee is a
+    replacement and is not counted. REM: original pairs ended whose mentee has a later pair.
+    END: original pairs ended before the cycle end with no later pair for the mentee; a pair
+    ended because the mentee left (``mentee-left``) is such an early ending (a departure).
+    An ended pair with no recorded end date is taken as ended before the cycle end.
+    """
+    made = sorted(inputs.pairs, key=lambda p: (p.created_at, len(p.pair_id), p.pair_id))
+    first: dict[str, PairRecord] = {}
+    for p in made:
+        first.setdefault(p.mentee_id, p)
+    originals = list(first.values())
+    replaced = {p.mentee_id for p in made if first[p.mentee_id] is not p}
+    ended_on = inputs.ended_on()
+    months = inputs.cycle_months
+    ended = [p for p in originals if p.status == "ended"]
+    rematched = [p for p in ended if p.mentee_id in replaced]
+    early = [
+        p
         for p in ended
-        if any(q.mentee_id == p.mentee_id and order[q.pair_id] > order[p.pair_id] for q in pairs)
-    }
+        if p.mentee_id not in replaced
+        and (
+            p.pair_id not in ended_on
+            or months_elapsed(inputs.cycle_start, ended_on[p.pair_id], months) < months
+        )
+    ]
+    n = len(originals)
     return [
-        _ratio("END", "Pairs ended early", "all", len(ended), len(pairs)),
-        _ratio("REM", "Ended pairs whose mentee was re-matched", "all", len(later), len(ended)),
+        _ratio("END", "Original pairs ended early, mentee not re-matched", "all", len(early), n),
+        _ratio("REM", "Original pairs re-matched", "all", len(rematched), n),
     ]
