@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from builders.coordinator import CoordinatorData, add_coordinator_sheets, coordinator_data
 from builders.framework_sheets import write_framework_sheets
+from builders.printable import header_height
 from builders.xlsx import Book, strict, write_with_backup
 from toolkit.contract import load_contract
 from toolkit.framework import Framework
@@ -198,6 +199,7 @@ def _table(
     ws.write_string(0, 0, f"{title}: {name}", book.fmt["title"])
     ws.write_string(1, 0, subtitle)
     header = 3
+    ws.set_row(header, header_height(headers, widths))
     for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
         ws.write_string(header, c, h, book.fmt["header"])
         ws.set_column(c, c, w)

@@ -15,7 +15,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from builders.guide import guide_title, write_guide
-from builders.printable import text_height
+from builders.printable import header_height, header_width, text_height
 from builders.xlsx import Book, clip, strict
 from toolkit.contract import (
     DATE_MAX,
@@ -44,6 +44,8 @@ from toolkit.text import tr
 LEGEND_ROW = DESCRIPTION_ROW + 1
 """The rating legend of a matrix sheet: the row between its description and its table."""
 assert LEGEND_ROW < FIRST_ROW
+HEADER_LEAST = 36.0
+"""A table's header row is at least two lines high, taller when a label needs it."""
 
 
 @dataclass(frozen=True)
@@ -201,10 +203,16 @@ class _PairWorkbook:
         )
         header = FIRST_ROW
         first, last = header + 1, header + len(rows)
-        ws.set_row(header, 36)
-        for c, col in enumerate(columns):
-            ws.write_string(header, c, tr(col.label, self.lang), self.fmt["header"])
-            ws.set_column(c, c, _column_width(col))
+        # Headers are never cut, in any language: no word is broken, and the row is as tall
+        # as the longest header needs.
+        titles = [tr(col.label, self.lang) for col in columns]
+        widths = [
+            header_width(t, _column_width(col)) for t, col in zip(titles, columns, strict=True)
+        ]
+        ws.set_row(header, header_height(titles, widths, least=HEADER_LEAST))
+        for c, (title, width) in enumerate(zip(titles, widths, strict=True)):
+            ws.write_string(header, c, title, self.fmt["header"])
+            ws.set_column(c, c, width)
         for r, spec_row in enumerate(rows, start=first):
             ws.write_string(r, 0, spec_row.key, self.fmt["key"])
             for c, col in enumerate(columns[1:], start=1):
@@ -219,7 +227,7 @@ class _PairWorkbook:
         ws.freeze_panes(first, 1 + len(tool.display))
         ws.repeat_rows(header)
         if tool.kind is LayoutKind.MATRIX:
-            self._rating_legend(ws, sum(_column_width(col) for col in columns), len(columns) - 1)
+            self._rating_legend(ws, sum(widths), len(columns) - 1)
 
     def _row_height(self, tool: ToolSpec, row: RowSpec) -> float:
         """Tall enough for the longest prefilled text, and room to type in a long-text cell."""

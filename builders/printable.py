@@ -28,6 +28,8 @@ LINE_POINTS = 15.0
 CHARS_PER_WIDTH = 1.1
 """Characters of 11-point text that fit in one unit of column width (a little fewer than
 measured, so that an estimated row is never too short)."""
+BOLD_FACTOR = 0.9
+"""Bold text takes about a tenth more width than regular text."""
 
 
 PAGE_POINTS = (842.0, 595.0)
@@ -108,8 +110,8 @@ class PrintSheet:
         spans = list(spans or [1] * len(headers or rows[0]))
         assert sum(spans) == len(self.widths), (spans, self.widths)
         if keep_together and self.heading is not None:
-            need = sum(self._row_height(values, spans) for values in [*([headers] if headers
-                       else []), *rows])  # fmt: skip
+            need = sum(self._row_height(values, spans) for values in rows)
+            need += self._row_height(headers, spans, header=True) if headers else 0.0
             if not self._fits(need):
                 self._break_before(self.heading)
         if headers is not None:
@@ -138,15 +140,18 @@ class PrintSheet:
             else:
                 self.ws.write_string(self.row, col, "" if value is None else str(value), fmt)
             col = last + 1
-        self._set_height(self._row_height(values, spans))
+        self._set_height(self._row_height(values, spans, header))
         self.row += 1
 
-    def _row_height(self, values: Sequence[object], spans: Sequence[int]) -> float:
+    def _row_height(
+        self, values: Sequence[object], spans: Sequence[int], header: bool = False
+    ) -> float:
         widths, col = [], 0
         for span in spans:
             widths.append(sum(self.widths[col : col + span]))
             col += span
-        return text_height([str(v) for v in values], widths)
+        texts = [str(v) for v in values]
+        return header_height(texts, widths) if header else text_height(texts, widths)
 
     def _fits(self, height: float) -> bool:
         """Whether a row of ``height`` written next still fits on the current page."""
@@ -216,6 +221,40 @@ def text_height(texts: Sequence[str], widths: Sequence[float]) -> float:
         need = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
         lines = max(lines, need)
     return lines * LINE_POINTS + 3
+
+
+def header_height(texts: Sequence[str], widths: Sequence[float], least: float = 0.0) -> float:
+    """The height in points of a table's header row: its bold ``texts`` wrapped word by word
+    in columns of ``widths``, and at least ``least`` (a header is never cut, whatever the
+    language: "Mentorado/a: necesito apoyo del coordinador" needs more lines than "Mentee:
+    I need the coordinator's support")."""
+    lines = 1
+    for text, width in zip(texts, widths, strict=True):
+        # Bold text is about a tenth wider; a word longer than the column is broken.
+        per_line = max(int(width * CHARS_PER_WIDTH * BOLD_FACTOR), 1)
+        lines = max(lines, sum(_wrapped_lines(part, per_line) for part in text.split("\n")))
+    return max(least, lines * LINE_POINTS + 3)
+
+
+def header_width(text: str, width: float) -> float:
+    """``width``, widened so that the longest word of a bold header fits on one line."""
+    longest = max((len(word) for word in text.split()), default=0)
+    return max(width, math.ceil(longest / (CHARS_PER_WIDTH * BOLD_FACTOR)))
+
+
+def _wrapped_lines(text: str, per_line: int) -> int:
+    """Lines ``text`` takes when wrapped at spaces (as spreadsheets wrap) in ``per_line``."""
+    lines, used = 1, 0
+    for word in text.split():
+        size = len(word)
+        if used and used + 1 + size <= per_line:
+            used += 1 + size
+            continue
+        if used:
+            lines += 1
+        lines += (size - 1) // per_line
+        used = size - (size - 1) // per_line * per_line
+    return lines
 
 
 def _formats(book: Book) -> dict[str, Format]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
+from builders.printable import header_height
 from builders.xlsx import Book, clip, strict
 from toolkit.roster import (
     HEADER_ROW,
@@ -71,6 +72,7 @@ def _sheet(
 ) -> None:
     ws = book.wb.add_worksheet(title)
     header = HEADER_ROW - 1
+    ws.set_row(header, header_height([c.name for c in columns], [c.width for c in columns]))
     for c, col in enumerate(columns):
         ws.write_string(header, c, col.name, book.fmt["header"])
         ws.set_column(c, c, col.width)

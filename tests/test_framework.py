@@ -769,3 +769,43 @@ def test_pair_workbooks_stay_small_and_complete(contract, lang: str) -> None:
         targets = re.findall(rb'Target="([^"]+)"', z.read("_rels/.rels"))
     assert {d.decode() for d in declared} | {t.decode() for t in targets} <= names
     assert "xl/theme/theme1.xml" in names and "docProps/app.xml" not in names
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_table_headers_are_never_cut(contract, lang: str) -> None:
+    """Every table sheet's header row is tall enough for its longest header, wrapped word by
+    word in its column, and no word is wider than its column (counted independently of the
+    builder's estimate: one bold character per unit of column width, 15 points a line)."""
+    import math
+
+    import openpyxl
+
+    from builders.pair import PairContext, render_pair_workbook
+    from toolkit.contract import FIRST_ROW, LayoutKind
+    from toolkit.identity import PairIdentity
+    from toolkit.text import tr
+
+    def lines(text: str, per_line: int) -> int:
+        count, used = 1, 0
+        for word in text.split():
+            assert len(word) <= per_line, (lang, word, per_line)
+            if used and used + 1 + len(word) > per_line:
+                count, used = count + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        return count
+
+    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
+                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", "senior", 12)
+    data = render_pair_workbook(ctx, contract, load_framework(), "s")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    tables = [t for t in contract.tools if t.kind is not LayoutKind.FORM]
+    assert len(tables) >= 3
+    for tool in tables:
+        ws = book[tr(tool.title, lang)]
+        height = ws.row_dimensions[FIRST_ROW + 1].height
+        for cell in ws[FIRST_ROW + 1]:
+            width = ws.column_dimensions[cell.column_letter].width
+            need = lines(str(cell.value), math.floor(width)) * 15
+            assert height >= need, (lang, ws.title, cell.value, width, height)
