@@ -389,6 +389,25 @@ def test_duplicate_top_level_key_names_both_files(tmp_path: Path) -> None:
     assert (f.code, f.file, "core.yaml" in f.message) == ("FWK003", "extra.yaml", True)
 
 
+def test_key_given_twice_in_a_file_names_both_lines(tmp_path: Path) -> None:
+    folder = export_framework(tmp_path).folder
+    core = folder / "core.yaml"
+    lines = core.read_text(encoding="utf-8").splitlines()
+    at = lines.index('      fr: "1 - Pas encore"')
+    lines.insert(at + 1, '      fr: "1 - Pas du tout"')  # the same label's French, twice
+    lines.append("achieved_threshold: 4")  # a top-level key again, at the end of the file
+    core.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    facts = [(f, dict(f.facts)) for f in check_framework(folder).findings]
+    found = [(f.code, f.file, x["location"], x["line"], x["second"], f.value) for f, x in facts]
+    threshold = next(i for i, line in enumerate(lines) if line.startswith("achieved_threshold"))
+    assert found == [
+        ("FWK010", "core.yaml", "rating_scale.0.label.fr", at + 1, at + 2, "1 - Pas encore"),
+        ("FWK010", "core.yaml", "achieved_threshold", threshold + 1, len(lines), "3"),
+    ]
+    out = CliRunner().invoke(cli, ["framework", "check", str(folder)])
+    assert out.exit_code == 1 and "FWK010" in out.output and f"line {at + 1}" in out.output
+
+
 # --- the command line ---------------------------------------------------------------------------
 
 

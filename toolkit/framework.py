@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from toolkit import yamlio
 from toolkit.errors import ConfigError
 from toolkit.framework_model import (
     Framework,
@@ -158,7 +159,7 @@ def check_framework(folder: Path, languages: Sequence[str] = LANGUAGES) -> Frame
     framework, findings = _validate(data, origin, {path.name for path in files})
     # Keys of a file that could not be read are not "missing": its own finding says why.
     unread = {f.file for f in result.findings if f.code in ("FWK001", "FWK003")} | {
-        f.file for f in problems
+        f.file for f in problems if f.code != "FWK010"
     }
     result.findings += [f for f in findings if not (f.value == "nothing" and f.file in unread)]
     result.findings += _text_findings(data, origin, languages)
@@ -297,6 +298,11 @@ def _merge(
             detail = " ".join(str(getattr(exc, "problem", "") or exc).split())
             problems.append(finding("FWK001", file=name, line=line, detail=detail))
             continue
+        problems += [
+            finding("FWK010", file=name, location=d.path, line=d.first_line, value=d.first_value,
+                    second=d.second_line, other=d.second_value)
+            for d in yamlio.duplicate_keys(text)
+        ]  # fmt: skip
         if doc is None:
             continue
         if not isinstance(doc, dict):

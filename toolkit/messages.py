@@ -118,6 +118,12 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please shorten it to {limit} characters or fewer; a longer text is cut off on screen "
         "and in print.",
     ),
+    "FWK010": MessageSpec(
+        Severity.ERROR,
+        "key '{location}' is given twice: on line {line} ({value!r}) and on line {second} "
+        "({other!r}); only the last would be used",
+        "Please keep one of the two lines (with what is under it) and delete the other.",
+    ),
     # --- roster (roster.xlsx) --------------------------------------------------------------------
     "ROS001": MessageSpec(
         Severity.ERROR,

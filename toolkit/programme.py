@@ -369,34 +369,12 @@ def _findings_from(exc: ValidationError, text: str, file: str) -> list[Finding]:
 def _duplicate_keys(text: str, file: str) -> list[Finding]:
     """A finding for each key given twice in the same section of valid YAML (the loader would
     silently keep the last), with both line numbers."""
-    findings: list[Finding] = []
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, tuple[Any, Any]] = {}
-            for key, value in node.value:
-                path = f"{prefix}.{key.value}" if prefix else str(key.value)
-                if key.value in seen:
-                    first_key, first_value = seen[key.value]
-                    lines = f"lines {first_key.start_mark.line + 1} and {key.start_mark.line + 1}"
-                    findings.append(
-                        finding("CFG002", file=file, location=f"{path} ({lines})",
-                                detail="given twice; please keep one",
-                                value=f"{_shown(first_value)}, then {_shown(value)}")
-                    )  # fmt: skip
-                else:
-                    seen[key.value] = (key, value)
-                walk(value, path)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                walk(item, f"{prefix}.{i}")
-
-    walk(yaml.compose(text), "")  # the text parsed already, so this cannot fail
-    return findings
-
-
-def _shown(node: Any) -> str:
-    return str(node.value) if isinstance(node, yaml.ScalarNode) else "a section"
+    return [
+        finding("CFG002", file=file, location=f"{d.path} ({d.lines})",
+                detail="given twice; please keep one",
+                value=f"{d.first_value}, then {d.second_value}")
+        for d in yamlio.duplicate_keys(text)
+    ]  # fmt: skip
 
 
 def _key_lines(text: str) -> dict[str, int]:
