@@ -403,8 +403,9 @@ def _item_name(node: Any) -> str:
 def _text_findings(
     data: dict[str, Any], origin: dict[str, str], languages: Sequence[str]
 ) -> list[Finding]:
-    """Every text missing one of ``languages`` (FWK006), and every text too long for a cell
-    (FWK007), from the raw data, so they are found even when the structure has problems."""
+    """Every text missing one of ``languages`` (FWK006), and every text in one of them too long
+    for a cell (FWK007), from the raw data, so they are found even when the structure has
+    problems."""
     where = _Where(data, origin, None)
     out: list[Finding] = []
     for loc, text in raw_texts(data):
@@ -414,7 +415,9 @@ def _text_findings(
                 out.append(finding("FWK006", file=file, location=path, language=lang,
                                    value=_short(text.get("en", ""), 60)))  # fmt: skip
         for lang, value in text.items():
-            if value is not None and len(str(value)) >= CELL_TEXT_LIMIT:
+            # Only the languages checked for translations: a text the programme never shows
+            # cannot be cut off.
+            if lang in languages and value is not None and len(str(value)) >= CELL_TEXT_LIMIT:
                 out.append(finding("FWK007", file=file, location=f"{path}.{lang}",
                                    length=len(str(value)), limit=CELL_TEXT_LIMIT - 1,
                                    value=_short(value, 60)))  # fmt: skip
