@@ -131,7 +131,7 @@ def build_programme(
     roster = read_roster(folder.roster, framework)
     moment = now or dt.datetime.now(dt.timezone.utc)
     stamp = now_iso(moment)
-    result = BuildResult(findings=cycle_findings(programme, framework))
+    result = BuildResult(findings=cycle_findings(programme, framework) + roster.warnings)
     folder.outbox.mkdir(exist_ok=True)
     with Ledger(folder.ledger) as ledger:
         record = ledger.programme()

@@ -107,12 +107,16 @@ ROSTER_CASES = [
     (_swap(1, 2, "aminata.example.org"), PAIRS,
      [("ROS009", "People", 3, "email", "aminata.example.org")]),
     (_swap(4, 0, "E1"), PAIRS, [("ROS005", "People", 6, "person_id", "E1"),
+                                ("ROS022", "Pairs", 2, "mentee_id", "E1"),
                                 ("ROS006", "Pairs", 3, "mentee_id", "E2")]),
     (_swap(4, 10, "BOSS"), PAIRS, [("ROS006", "People", 6, "line_manager_id", "BOSS")]),
     (PEOPLE, [("M1", "E1"), ("M9", "E2")], [("ROS006", "Pairs", 3, "mentor_id", "M9")]),
     (PEOPLE, [("E1", "M1")], [("ROS007", "Pairs", 2, "mentor_id", "E1"),
                               ("ROS007", "Pairs", 2, "mentee_id", "M1")]),
     (PEOPLE, [("M1", "E1"), ("M2", "E1")], [("ROS008", "Pairs", 3, "mentee_id", "E1")]),
+    # An unknown mentor does not hide that the mentee is paired twice.
+    (PEOPLE, [("M1", "E1"), ("M9", "E1")], [("ROS006", "Pairs", 3, "mentor_id", "M9"),
+                                            ("ROS008", "Pairs", 3, "mentee_id", "E1")]),
     (PEOPLE, [("M3", "E1")], [("ROS011", "Pairs", 2, "mentor_id", "M3")]),
     (PEOPLE, [("M1", "")], [("ROS003", "Pairs", 2, "mentee_id", "")]),
 ]  # fmt: skip
@@ -124,6 +128,40 @@ def test_roster_problems_are_located(tmp_path: Path, people, pairs, expected) ->
         read_roster(_roster(tmp_path, people, pairs), load_framework())
     got = [(f.code, f.sheet, f.row, f.column, f.value) for f in err.value.findings]
     assert got == expected
+
+
+def test_references_to_a_person_id_used_twice_are_ambiguous(tmp_path: Path) -> None:
+    # M3's row says M2: M2 is on rows 3 and 4. E2 prefers M2, and a pair names M2.
+    rows = [[*p, ""] for p in _swap(2, 0, "M2")]
+    rows[3][10] = ""  # E1's line manager was M3
+    rows[4][12] = "M2"
+    with pytest.raises(ConfigError) as err:
+        read_roster(_roster(tmp_path, [tuple(r) for r in rows], [("M2", "E2")]), load_framework())
+    got = [(f.code, f.sheet, f.row, f.column, f.value) for f in err.value.findings]
+    assert got == [
+        ("ROS005", "People", 4, "person_id", "M2"),
+        ("ROS022", "People", 6, "preferred_mentors", "M2"),
+        ("ROS022", "Pairs", 2, "mentor_id", "M2"),
+    ]
+    assert "rows 3 and 4" in err.value.findings[1].message
+
+
+def test_typed_pairs_matching_would_refuse_are_warnings(tmp_path: Path) -> None:
+    # M3 (mid, English) with E2 (junior, French): no shared language. M2 (senior) with E1
+    # made senior: the mentor is not above the mentee. Both pairs are kept.
+    rows = [list(p) for p in _swap(3, 7, "senior")]
+    rows[3][8] = "en, fr"  # so E1 and M2 share French
+    rows[3][10] = ""  # E1's line manager was M3
+    roster = read_roster(
+        _roster(tmp_path, [tuple(r) for r in rows], [("M2", "E1"), ("M3", "E2")]),
+        load_framework(),
+    )
+    got = [(f.code, f.severity.value, f.sheet, f.row, f.column, f.value) for f in roster.warnings]
+    assert got == [
+        ("ROS024", "warning", "Pairs", 2, "mentor_id", "M2"),
+        ("ROS023", "warning", "Pairs", 3, "mentor_id", "M3"),
+    ]
+    assert [(p.mentor_id, p.mentee_id) for p in roster.pairs] == [("M2", "E1"), ("M3", "E2")]
 
 
 def test_roster_forgives_case_and_language_names(tmp_path: Path) -> None:
@@ -169,7 +207,12 @@ def test_unsupported_roster_language_falls_back_with_a_warning(tmp_path: Path) -
     root = tmp_path / "p"
     create_programme(root, programme_id="t", people=people, pairs=PAIRS, now=NOW)
     result = build_programme(root, now=NOW)
-    assert [(f.code, f.row, f.value) for f in result.findings] == [("ROS012", 6, "pt")]
+    # E2 now speaks only Portuguese, their mentor M2 only French: a warning for the typed
+    # pair too.
+    assert [(f.code, f.row, f.value) for f in result.findings] == [
+        ("ROS023", 3, "M2"),
+        ("ROS012", 6, "pt"),
+    ]
     assert {w.pair_id: w.language for w in result.workbooks}["P002"] == "en"
 
 

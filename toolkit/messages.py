@@ -236,6 +236,27 @@ CATALOGUE: dict[str, MessageSpec] = {
         "new folder, copy the roster.xlsx it writes into this programme folder, and delete the "
         "new folder.",
     ),
+    "ROS022": MessageSpec(
+        Severity.ERROR,
+        "'{column}' names {value!r}, but that person_id is on more than one People row "
+        "(rows {rows}), so who is meant is unclear",
+        "Please give every person a different person_id on the People sheet, then name the "
+        "right one here.",
+    ),
+    "ROS023": MessageSpec(
+        Severity.WARNING,
+        "Mentor {value!r} and the mentee share no language (mentor: {mentor_languages}; "
+        "mentee: {mentee_languages})",
+        "Please check that they can work together in one language; if so, add it to the "
+        "'languages' of both on the People sheet, or pair the mentee with another mentor.",
+    ),
+    "ROS024": MessageSpec(
+        Severity.WARNING,
+        "Mentor {value!r} is at level {mentor_level}, not above the mentee's level "
+        "({mentee_level})",
+        "Please check that this mentor suits the mentee (matching proposes only mentors above "
+        "the mentee's level), or pair the mentee with a more senior mentor.",
+    ),
     # --- matching (MAT) ------------------------------------------------------------------------
     "MAT001": MessageSpec(
         Severity.WARNING,

@@ -155,6 +155,8 @@ class Roster:
 
     people: dict[str, Person] = field(default_factory=dict)
     pairs: list[PairRow] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    """What the coordinator may know better, e.g. a typed pair with no shared language."""
 
 
 _LANGUAGE_ALIASES = (
@@ -174,9 +176,10 @@ def read_roster(path: Path, framework: Framework) -> Roster:
         people_rows = _sheet_rows(sheets, PEOPLE_SHEET, PEOPLE_COLUMNS, path.name, findings,
                                   positions)  # fmt: skip
         pair_rows = _sheet_rows(sheets, PAIRS_SHEET, PAIR_COLUMNS, path.name, findings, positions)
-        listed = _people(people_rows, roster, framework, path.name, findings)
-        _pairs(pair_rows, roster, listed, path.name, findings)
+        listed, ambiguous = _people(people_rows, roster, framework, path.name, findings)
+        _pairs(pair_rows, roster, listed, ambiguous, path.name, findings)
     findings = [_with_cell(f, positions) for f in findings]
+    roster.warnings = [_with_cell(f, positions) for f in roster.warnings]
     if findings:
         lines = "\n".join(f.render() for f in findings)
         raise ConfigError(f"{path} has {len(findings)} problem(s):\n{lines}", findings)
@@ -252,11 +255,12 @@ def _people(
     framework: Framework,
     file: str,
     findings: list[Finding],
-) -> dict[str, Listed]:
+) -> tuple[dict[str, Listed], dict[str, list[int]]]:
     """Check the People rows and add the valid people to ``roster``; returns what every row
     says about who is who (its first row per person_id), valid or not, so that references
     are checked for every row and pairs naming someone with their own problems are not
-    reported twice."""
+    reported twice; and the person_ids given on more than one row, with their rows (a
+    reference to one of them is ambiguous)."""
     domain_codes = {normalise(d.code): d.code for d in framework.domains}
     for d in framework.domains:
         for label in d.label.values():
@@ -333,8 +337,13 @@ def _people(
             same_sex_preference=matching[2],
         )
     first = {p.person_id: p for p in reversed(listed) if p.person_id}
-    _references(listed, first, file, findings)
-    return first
+    rows_of: dict[str, list[int]] = {}
+    for p in listed:
+        if p.person_id:
+            rows_of.setdefault(p.person_id, []).append(p.row)
+    ambiguous = {pid: rows for pid, rows in rows_of.items() if len(rows) > 1}
+    _references(listed, first, ambiguous, file, findings)
+    return first, ambiguous
 
 
 def _matching_columns(
@@ -404,20 +413,28 @@ def _listed_ids(text: str) -> list[str]:
 
 
 def _references(
-    listed: list[Listed], first: dict[str, Listed], file: str, findings: list[Finding]
+    listed: list[Listed],
+    first: dict[str, Listed],
+    ambiguous: dict[str, list[int]],
+    file: str,
+    findings: list[Finding],
 ) -> None:
     """Check what people say about each other, on every row (also rows with other problems):
-    line managers and preferred mentors exist, preferred mentors are mentors, and no
-    reporting chain loops back on itself."""
+    line managers and preferred mentors exist and are not a person_id given on two rows,
+    preferred mentors are mentors, and no reporting chain loops back on itself."""
     for person in listed:
         loc = {"file": file, "sheet": PEOPLE_SHEET, "row": person.row}
         manager = person.line_manager_id
         if manager and manager not in first:
             findings.append(finding("ROS006", column="line_manager_id", value=manager, **loc))
+        elif manager in ambiguous:
+            findings.append(_ambiguous("line_manager_id", manager, ambiguous, loc))
         for pid in person.preferred_mentors:
             other = first.get(pid)
             if other is None:
                 findings.append(finding("ROS006", column="preferred_mentors", value=pid, **loc))
+            elif pid in ambiguous:
+                findings.append(_ambiguous("preferred_mentors", pid, ambiguous, loc))
             elif other.role not in ("", "mentor"):
                 findings.append(
                     finding("ROS014", column="preferred_mentors", value=pid, actual=other.role,
@@ -436,6 +453,14 @@ def _references(
                     detail=" → ".join([person.person_id, *loop]),
                 )
             )  # fmt: skip
+
+
+def _ambiguous(
+    column: str, pid: str, ambiguous: dict[str, list[int]], loc: dict[str, Any]
+) -> Finding:
+    rows = ambiguous[pid]
+    shown = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+    return finding("ROS022", column=column, value=pid, rows=shown, **loc)
 
 
 class Managed(Protocol):
@@ -491,11 +516,15 @@ def _pairs(
     rows: list[tuple[int, dict[str, str]]],
     roster: Roster,
     listed: dict[str, Listed],
+    ambiguous: dict[str, list[int]],
     file: str,
     findings: list[Finding],
 ) -> None:
     """Check the typed pairs against every People row (a person whose own row has problems is
-    not reported again for those, but a wrong role or a line manager is)."""
+    not reported again for those, but a wrong role or a line manager is). A mentee named on
+    two rows is reported whatever else is wrong on either row. A typed pair whose two share
+    no language, or whose mentor's level is not above the mentee's, gets a warning: matching
+    never proposes such a pair, but the coordinator may know better."""
     mentee_row: dict[str, int] = {}
     for row, v in rows:
         loc = {"file": file, "sheet": PAIRS_SHEET, "row": row}
@@ -509,6 +538,9 @@ def _pairs(
             elif person is None:
                 findings.append(finding("ROS006", column=column, value=pid, **loc))
                 ok = False
+            elif pid in ambiguous:
+                findings.append(_ambiguous(column, pid, ambiguous, loc))
+                ok = False
             elif person.role and person.role != role:
                 findings.append(
                     finding(
@@ -516,23 +548,40 @@ def _pairs(
                     )
                 )
                 ok = False
+        mentee_id = v.get("mentee_id", "")
+        if mentee_id in listed:
+            if mentee_id in mentee_row:
+                findings.append(
+                    finding("ROS008", column="mentee_id", value=mentee_id,
+                            other_row=mentee_row[mentee_id], **loc)
+                )  # fmt: skip
+                continue
+            mentee_row[mentee_id] = row
         if not ok:
             continue
-        mentee = listed[v["mentee_id"]]
+        mentee = listed[mentee_id]
         if mentee.line_manager_id and mentee.line_manager_id == v["mentor_id"]:
             findings.append(finding("ROS011", column="mentor_id", value=v["mentor_id"], **loc))
             continue
-        if v["mentee_id"] in mentee_row:
-            findings.append(
-                finding(
-                    "ROS008",
-                    column="mentee_id",
-                    value=v["mentee_id"],
-                    other_row=mentee_row[v["mentee_id"]],
-                    **loc,
-                )
-            )
-            continue
-        mentee_row[v["mentee_id"]] = row
-        if v["mentor_id"] in roster.people and v["mentee_id"] in roster.people:
-            roster.pairs.append(PairRow(v["mentor_id"], v["mentee_id"], row))
+        mentor_person = roster.people.get(v["mentor_id"])
+        mentee_person = roster.people.get(mentee_id)
+        if mentor_person and mentee_person:
+            roster.warnings += _pair_warnings(mentor_person, mentee_person, loc)
+            roster.pairs.append(PairRow(v["mentor_id"], mentee_id, row))
+
+
+def _pair_warnings(mentor: Person, mentee: Person, loc: dict[str, Any]) -> list[Finding]:
+    """What matching's hard constraints would have refused in a pair typed by hand."""
+    out = []
+    if not set(mentor.languages) & set(mentee.languages):
+        out.append(
+            finding("ROS023", column="mentor_id", value=mentor.person_id,
+                    mentor_languages=", ".join(mentor.languages),
+                    mentee_languages=", ".join(mentee.languages), **loc)
+        )  # fmt: skip
+    if LEVELS.index(mentor.level) <= LEVELS.index(mentee.level):
+        out.append(
+            finding("ROS024", column="mentor_id", value=mentor.person_id,
+                    mentor_level=mentor.level, mentee_level=mentee.level, **loc)
+        )  # fmt: skip
+    return out
