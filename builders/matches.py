@@ -97,6 +97,7 @@ def match_programme(
     """
     folder = ProgrammeFolder(root)
     folder.require()
+    shown = _shell_path(root)
     programme = load_programme(folder.config)
     framework = framework_for(folder.root, programme)
     roster = read_roster(folder.roster, framework)
@@ -104,12 +105,12 @@ def match_programme(
     path = folder.root / MATCHES_FILE
     review = read_review(path, roster.people)
     if confirm and not review.exists:
-        f = finding("MAT018", file=MATCHES_FILE)
+        f = finding("MAT018", file=MATCHES_FILE, folder=shown)
         raise ConfigError(f.render(), [f])
     mode: list[Finding] = []
     if confirm and review.rematch is not None:
         if rematch and not review.rematch:
-            mode.append(finding("MAT026", file=MATCHES_FILE))
+            mode.append(finding("MAT026", file=MATCHES_FILE, folder=shown))
         rematch = review.rematch
     moment = now or dt.datetime.now(dt.timezone.utc)
     with Ledger(folder.ledger) as ledger:
@@ -125,14 +126,21 @@ def match_programme(
         if not confirm:
             write_atomic(path, render_matches(result, roster.people, review, moment, name))
             return run
-        run.confirmed, not_reviewed = _confirmations(result, review, ledger, now_iso(moment))
-        run.findings += not_reviewed + _not_confirmed(review, cohort, settings, result)
+        run.confirmed, not_reviewed = _confirmations(result, review, ledger, now_iso(moment), shown)
+        run.findings += not_reviewed + _not_confirmed(review, cohort, settings, result, shown)
         # One unit: if matches.xlsx cannot be replaced (open in Excel), nothing is confirmed.
         with ledger.transaction():
             store.add_confirmations(run.confirmed)
             _, run.result = _propose(roster, ledger, store, settings, review, rematch)
             write_atomic(path, render_matches(run.result, roster.people, review, moment, name))
     return run
+
+
+def _shell_path(path: Path) -> str:
+    """The folder as typed in a command that a message suggests: in double quotes when it
+    holds a space or a character a shell would read (works in cmd, PowerShell and sh)."""
+    text = str(path)
+    return f'"{text}"' if any(c in text for c in " &()[]{};'$`!,") else text
 
 
 def _propose(
@@ -149,20 +157,20 @@ def _propose(
 
 
 def _not_confirmed(
-    review: Review, cohort: Cohort, settings: Settings, result: MatchResult
+    review: Review, cohort: Cohort, settings: Settings, result: MatchResult, folder: str
 ) -> list[Finding]:
     """A finding, at its row of Proposed pairs, for each reviewed pair that the proposal made
     now leaves out, with why."""
     why = not_proposed(review.proposed, cohort, settings, result)
     return [
         finding("MAT027", file=MATCHES_FILE, sheet=PROPOSED_SHEET, row=review.proposed[key],
-                mentor=key[0], mentee=key[1], detail=detail)
+                mentor=key[0], mentee=key[1], detail=detail, folder=folder)
         for key, detail in why.items()
     ]  # fmt: skip
 
 
 def _confirmations(
-    result: MatchResult, review: Review, ledger: Ledger, stamp: str
+    result: MatchResult, review: Review, ledger: Ledger, stamp: str, folder: str
 ) -> tuple[list[Confirmation], list[Finding]]:
     reviewed = set(review.proposed)
     comments = review.comments()
@@ -171,7 +179,9 @@ def _confirmations(
     for p in result.pairs:
         key = (p.mentor_id, p.mentee_id)
         if key not in reviewed:
-            findings.append(finding("MAT017", file=MATCHES_FILE, mentor=key[0], mentee=key[1]))
+            findings.append(
+                finding("MAT017", file=MATCHES_FILE, mentor=key[0], mentee=key[1], folder=folder)
+            )
             continue
         confirmed.append(
             Confirmation(

@@ -35,8 +35,12 @@ ABOUT_SHEET = "About"
 DECISION_SHEETS = (PROPOSED_SHEET, ALTERNATIVES_SHEET, DECISIONS_SHEET)
 """The sheets that carry the coordinator columns."""
 COORDINATOR_COLUMNS = ("lock", "forbid", "comment")
-YES = {"yes", "y", "x", "true", "1", "oui", "si", "sim"}
-NO = {"", "no", "n", "false", "0", "non", "nao"}
+YES_WORDS = ("yes", "oui", "sí", "sim", "y", "x", "1", "true")
+"""What a lock or forbid cell may say for yes (in any case), as shown to the user."""
+NO_WORDS = ("no", "non", "não", "n", "0", "false")
+"""What it may say for no; an empty cell is no too."""
+YES = {normalise(w) for w in YES_WORDS}
+NO = {"", *(normalise(w) for w in NO_WORDS)}
 
 
 @dataclass
@@ -138,7 +142,8 @@ def _rows(
             cell = xl_rowcol_to_cell(r - 1, col[name]) if name in col else ""
             loc = {"file": MATCHES_FILE, "sheet": sheet, "row": r, "cell": cell, "column": name}
             if text not in YES | NO:
-                findings.append(finding("MAT015", value=value[name], **loc))
+                findings.append(finding("MAT015", value=value[name], yes=", ".join(YES_WORDS),
+                                        no=", ".join(NO_WORDS), **loc))  # fmt: skip
             flags[name] = (text in YES, cell)
         decided = flags["lock"][0] or flags["forbid"][0]
         if decided and not _names_roles(value, people, sheet, r, col, findings):

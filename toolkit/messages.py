@@ -346,7 +346,8 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "MAT015": MessageSpec(
         Severity.WARNING,
-        "'{column}' has {value!r}; only 'yes' or an empty cell is understood",
+        "'{column}' has {value!r}, which is read neither as yes ({yes}) nor as no ({no}, or "
+        "an empty cell)",
         "Please pick 'yes' from the cell's dropdown list, or clear it; matches.xlsx is not "
         "replaced until this is fixed.",
     ),
@@ -358,15 +359,15 @@ CATALOGUE: dict[str, MessageSpec] = {
         "again.",
     ),
     "MAT017": MessageSpec(
-        Severity.INFO,
+        Severity.WARNING,
         "Mentor {mentor!r} with mentee {mentee!r} is proposed now but was not in the reviewed "
         "matches.xlsx, so it was not confirmed",
-        "Please review the new matches.xlsx and run 'mentorkit match --confirm' again.",
+        "Please review the new matches.xlsx and run 'mentorkit match {folder} --confirm' again.",
     ),
     "MAT018": MessageSpec(
         Severity.ERROR,
         "There is no matches.xlsx to confirm",
-        "Please run 'mentorkit match DIR' first, review matches.xlsx, then confirm.",
+        "Please run 'mentorkit match {folder}' first, review matches.xlsx, then confirm.",
     ),
     "MAT019": MessageSpec(
         Severity.ERROR,
@@ -374,8 +375,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please use a pair code from the Pairs sheet of master.xlsx, e.g. P001.",
     ),
     "MAT020": MessageSpec(
-        Severity.ERROR,
-        "Pair {value!r} already ended on {detail}",
+        Severity.INFO,
+        "Pair {value!r} already ended on {detail}; nothing was changed",
         "Nothing to do; an ending is recorded once.",
     ),
     "MAT021": MessageSpec(
@@ -413,14 +414,14 @@ CATALOGUE: dict[str, MessageSpec] = {
         Severity.INFO,
         "matches.xlsx was made without --rematch, so it was confirmed as made: it proposes no "
         "mentor for mentees whose pair ended",
-        "To re-match them, run 'mentorkit match DIR --rematch', review matches.xlsx, and run "
-        "'mentorkit match DIR --confirm'.",
+        "To re-match them, run 'mentorkit match {folder} --rematch', review matches.xlsx, and "
+        "run 'mentorkit match {folder} --confirm'.",
     ),
     "MAT027": MessageSpec(
         Severity.WARNING,
         "Mentor {mentor!r} with mentee {mentee!r} was reviewed but not confirmed: {detail}",
         "Please review the new matches.xlsx (lock the pair there to keep it, if it is still "
-        "possible) and run 'mentorkit match DIR --confirm' again.",
+        "possible) and run 'mentorkit match {folder} --confirm' again.",
     ),
     # --- a returned file as a whole --------------------------------------------------------------
     "FIL001": MessageSpec(

@@ -115,7 +115,11 @@ def end(folder: Path, pair_id: str, reason: str, ended_on: Any) -> None:
     from toolkit.cli import _regenerate_master
     from toolkit.endings import end_pair
 
-    ending = end_pair(folder, pair_id, reason, ended_on.date() if ended_on else None)
+    ended = end_pair(folder, pair_id, reason, ended_on.date() if ended_on else None)
+    if ended.note is not None:
+        click.echo(ended.note.render())
+        sys.exit(EXIT_OK)
+    ending = ended.ending
     click.echo(f"Pair {ending.pair_id} ended on {ending.ended_on} ({ending.reason}).")
     click.echo(_AFTER_ENDING.get(reason, _AFTER_ENDING["other"]).format(folder=folder))
     _regenerate_master(folder)
