@@ -770,6 +770,12 @@ def test_a_table_continued_on_a_new_page_starts_with_its_header(
     assert set(headings[1:]) <= starts
 
 
+LONG_MENTOR = "Ana-Maria Fernanda Gonçalves Albuquerque"
+LONG_MENTEE = "Jean-Baptiste Nkurunziza Habimana Kouamé"
+LONG_PROGRAMME = "Regional Monitoring, Evaluation and Learning Mentoring Programme for East Africa"
+LONG_EMAIL = "mel.coordination.regional-office@organisations.org"
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_pair_workbooks_stay_small_and_complete(contract, lang: str) -> None:
     """Under 25,000 bytes at every level (the longest milestone texts are the senior ones);
@@ -780,11 +786,18 @@ def test_pair_workbooks_stay_small_and_complete(contract, lang: str) -> None:
     from builders.pair import PairContext, render_pair_workbook
     from toolkit.identity import PairIdentity
 
-    identity = PairIdentity("p", "c", "P001", "M", "E", 1, "2026-01-05T09:00:00+00:00",
-                            contract.version, contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    identity = PairIdentity("me-regional-2026", "2026-A", "P0417", "KE-NBO-0142",
+                            "SN-DKR-0387", 12, "2026-01-05T09:00:00+00:00", contract.version,
+                            contract.fingerprint, "0.1.0", lang)  # fmt: skip
+    # Worst realistic strings: names of 40 characters (accented), an 80-character programme
+    # name and a 50-character coordinator address, varied so they compress like real text.
+    assert (len(LONG_MENTOR), len(LONG_MENTEE), len(LONG_PROGRAMME), len(LONG_EMAIL)) == (
+        40, 40, 80, 50,
+    )  # fmt: skip
     for level in ("junior", "mid", "senior"):
-        ctx = PairContext(identity, "Programme", "Mentor", "Mentee", "c@example.org", level, 12)
-        data = render_pair_workbook(ctx, contract, load_framework(), "s")
+        ctx = PairContext(identity, LONG_PROGRAMME, LONG_MENTOR, LONG_MENTEE, LONG_EMAIL, level,
+                          12)  # fmt: skip
+        data = render_pair_workbook(ctx, contract, load_framework(), "a-long-programme-secret")
         assert len(data) <= 25_000, (level, len(data))
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = set(z.namelist())
