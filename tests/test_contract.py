@@ -132,3 +132,22 @@ def test_schema_form_rows_match_the_built_workbook(built) -> None:
         if tool.kind is LayoutKind.FORM:
             label = wb[tool.title["en"]].cell(row=entry["layout"]["first_excel_row"], column=1)
             assert label.value.rstrip(" *") == tool.fields[0].label["en"], tool.code
+
+
+def test_quarter_rows_have_translated_labels_and_any_of_them_reads_back(contract) -> None:
+    """A quarter row's key stays 'Q1' (the ledger's row key); its label is the contract's
+    quarter label in the pair's language, and a returned key cell saying the label in any
+    language, or the bare key as older workbooks wrote it, maps back to the key."""
+    from toolkit.contract import RowSource, row_key_index, rows_for
+    from toolkit.text import normalise
+
+    framework = load_framework()
+    [tool] = [t for t in contract.tools if t.rows is RowSource.QUARTERS]
+    rows = rows_for(tool, framework, level="junior", months=18, lang="fr")
+    assert [r.key for r in rows] == ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"]
+    assert [r.shown("fr") for r in rows][:2] == ["T1", "T2"]
+    assert [r.shown(lang) for r in rows[3:4] for lang in LANGUAGES] == ["Q4", "T4", "T4", "T4"]
+    index = row_key_index(rows)
+    assert [index.get(normalise(text)) for text in ("Q1", "T1", " t2 ", "q6", "T7")] == [
+        "Q1", "Q1", "Q2", "Q6", None,
+    ]  # fmt: skip

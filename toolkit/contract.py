@@ -215,6 +215,24 @@ class RowSpec:
 
     key: str
     display: dict[str, str]
+    label: Text | None = None
+    """What the key cell says, by language, when it is not the key itself: a quarter row's
+    key is 'Q1' in every language, its label 'Q1' in English and 'T1' in French, Spanish and
+    Portuguese (the quarter labels of the competency ratings)."""
+
+    def shown(self, lang: str) -> str:
+        """The key cell's text in ``lang``."""
+        return tr(self.label, lang) if self.label else self.key
+
+
+def row_key_index(rows: list[RowSpec]) -> dict[str, str]:
+    """Normalised text a returned key cell may hold → the row's key: the key itself (older
+    workbooks wrote 'Q1' in every language) and its label in every language ('T1', 't1 ')."""
+    index = {normalise(r.key): r.key for r in rows}
+    for r in rows:
+        for text in (r.label or {}).values():
+            index.setdefault(normalise(text), r.key)
+    return index
 
 
 _CACHE: dict[int, tuple[Framework, Contract]] = {}
@@ -279,8 +297,24 @@ def rows_for(
             rows.append(RowSpec(str(month), {"planned_topic": tr(topic, lang) if topic else ""}))
         return rows
     if tool.rows is RowSource.QUARTERS:
-        return [RowSpec(f"Q{q}", {}) for q in range(1, (months + 2) // 3 + 1)]
+        first = _first_quarter_label()
+        return [
+            RowSpec(f"Q{q}", {}, {lang: text.replace("1", str(q)) for lang, text in first.items()})
+            for q in range(1, (months + 2) // 3 + 1)
+        ]
     raise ValueError(f"tool {tool.code!r} has no rows")
+
+
+def _first_quarter_label() -> Text:
+    """The label the contract gives the first quarter's competency rating ('Q1', 'T1', ...);
+    other quarters change its digit."""
+    return next(
+        f.label
+        for tool in load_contract().tools
+        if tool.kind is LayoutKind.MATRIX
+        for f in tool.fields
+        if f.code == "q1"
+    )
 
 
 def title_index(contract: Contract) -> dict[str, str]:
