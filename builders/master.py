@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from builders.coordinator import CoordinatorData, add_coordinator_sheets, coordinator_data
 from builders.framework_sheets import write_framework_sheets
-from builders.printable import header_height
+from builders.printable import write_header_row
 from builders.xlsx import Book, strict, write_with_backup
 from toolkit.contract import load_contract
 from toolkit.framework import Framework
@@ -199,10 +199,7 @@ def _table(
     ws.write_string(0, 0, f"{title}: {name}", book.fmt["title"])
     ws.write_string(1, 0, subtitle)
     header = 3
-    ws.set_row(header, header_height(headers, widths))
-    for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
-        ws.write_string(header, c, h, book.fmt["header"])
-        ws.set_column(c, c, w)
+    write_header_row(ws, header, headers, widths, book.fmt["header"])
     for r, row in enumerate(rows, start=header + 1):
         fmt = None
         if status_col is not None:

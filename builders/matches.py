@@ -21,7 +21,7 @@ from pathlib import Path
 from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
-from builders.printable import header_height
+from builders.printable import write_header_row
 from builders.xlsx import Book, strict, write_atomic, write_value
 from toolkit.errors import ConfigError
 from toolkit.framework import framework_for
@@ -372,10 +372,7 @@ class _Renderer:
             book.fmt["input"] if c in inputs else book.fmt["decimal"] if h in SCORES else None
             for c, h in enumerate(headers)
         ]
-        ws.set_row(HEADER_ROW, header_height(headers, widths))
-        for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
-            ws.write_string(HEADER_ROW, c, h, book.fmt["header"])
-            ws.set_column(c, c, w)
+        write_header_row(ws, HEADER_ROW, headers, widths, book.fmt["header"])
         for r, row in enumerate(rows, start=HEADER_ROW + 1):
             for c, value in enumerate(row):
                 write_value(ws, r, c, value, formats[c])

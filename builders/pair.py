@@ -15,7 +15,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from builders.guide import guide_title, write_guide
-from builders.printable import header_height, header_width, text_height
+from builders.printable import text_height, write_header_row
 from builders.xlsx import Book, clip, strict
 from toolkit.contract import (
     DATE_MAX,
@@ -203,16 +203,10 @@ class _PairWorkbook:
         )
         header = FIRST_ROW
         first, last = header + 1, header + len(rows)
-        # Headers are never cut, in any language: no word is broken, and the row is as tall
-        # as the longest header needs.
-        titles = [tr(col.label, self.lang) for col in columns]
-        widths = [
-            header_width(t, _column_width(col)) for t, col in zip(titles, columns, strict=True)
-        ]
-        ws.set_row(header, header_height(titles, widths, least=HEADER_LEAST))
-        for c, (title, width) in enumerate(zip(titles, widths, strict=True)):
-            ws.write_string(header, c, title, self.fmt["header"])
-            ws.set_column(c, c, width)
+        widths = write_header_row(
+            ws, header, [tr(col.label, self.lang) for col in columns],
+            [_column_width(col) for col in columns], self.fmt["header"], least=HEADER_LEAST,
+        )  # fmt: skip
         for r, spec_row in enumerate(rows, start=first):
             ws.write_string(r, 0, spec_row.key, self.fmt["key"])
             for c, col in enumerate(columns[1:], start=1):

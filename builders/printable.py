@@ -236,6 +236,24 @@ def header_height(texts: Sequence[str], widths: Sequence[float], least: float = 
     return max(least, lines * LINE_POINTS + 3)
 
 
+def write_header_row(
+    ws: Worksheet,
+    row: int,
+    texts: Sequence[str],
+    widths: Sequence[float],
+    fmt: Format,
+    least: float = 0.0,
+) -> list[float]:
+    """A table's header row, never cut in any language: each column widened so that no
+    header word is broken, the row as tall as its longest header. Returns the widths set."""
+    wide = [header_width(t, w) for t, w in zip(texts, widths, strict=True)]
+    ws.set_row(row, header_height(texts, wide, least=least))
+    for c, (text, width) in enumerate(zip(texts, wide, strict=True)):
+        ws.write_string(row, c, text, fmt)
+        ws.set_column(c, c, width)
+    return wide
+
+
 def header_width(text: str, width: float) -> float:
     """``width``, widened so that the longest word of a bold header fits on one line."""
     longest = max((len(word) for word in text.split()), default=0)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from builders.printable import header_height
+from builders.printable import write_header_row
 from builders.xlsx import Book, clip, strict
 from toolkit.roster import (
     HEADER_ROW,
@@ -72,10 +72,9 @@ def _sheet(
 ) -> None:
     ws = book.wb.add_worksheet(title)
     header = HEADER_ROW - 1
-    ws.set_row(header, header_height([c.name for c in columns], [c.width for c in columns]))
+    write_header_row(ws, header, [c.name for c in columns], [c.width for c in columns],
+                     book.fmt["header"])  # fmt: skip
     for c, col in enumerate(columns):
-        ws.write_string(header, c, col.name, book.fmt["header"])
-        ws.set_column(c, c, col.width)
         options: dict[str, object] = {
             "input_title": clip(col.name, 32),
             "input_message": clip(col.help + (" Required." if col.required else ""), 255),
