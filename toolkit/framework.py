@@ -292,7 +292,7 @@ def _merge(
     problems: list[Finding] = []
     for name, text in named_texts:
         try:
-            doc = yaml.safe_load(text)
+            doc = yamlio.safe_load(text)
         except yaml.YAMLError as exc:
             line = _error_line(text, exc)
             detail = " ".join(str(getattr(exc, "problem", "") or exc).split())
@@ -466,7 +466,7 @@ def labels() -> dict[str, dict[str, str]]:
     from pydantic import TypeAdapter
 
     text = resources.files("toolkit").joinpath("data/framework_labels.yaml").read_text("utf-8")
-    return TypeAdapter(dict[str, Text]).validate_python(yaml.safe_load(text))
+    return TypeAdapter(dict[str, Text]).validate_python(yamlio.safe_load(text))
 
 
 @lru_cache(maxsize=1)
