@@ -59,24 +59,43 @@ _T: dict[str, dict[str, str]] = {
 
 def write_receipts(root: Path, result: Any) -> list[Path]:
     """Write one receipt per processed file of a sync result (``sync.run.SyncResult``) into
-    ``outbox/receipts/``; nothing for a dry run. Returns the receipts written."""
+    ``outbox/receipts/``; nothing for a dry run. Returns the receipts written. (``sync``
+    writes each receipt as it takes the file in, with a :class:`ReceiptWriter`; this is for
+    a result obtained without one.)"""
     if result.dry_run:
         return []
-    folder = ProgrammeFolder(root)
-    programme = load_programme(folder.config)
-    contract = load_contract(framework_for(folder.root, programme))
-    titles = {tool.code: tool.title for tool in contract.tools}
-    target = folder.outbox / RECEIPTS_FOLDER
-    written = []
+    writer = ReceiptWriter(root)
     for outcome in result.files:
-        if not outcome.recorded:
-            continue
-        lang = outcome.language or programme.default_language
-        data = strict(lambda o=outcome, lang=lang: _render(o, lang, titles), "a receipt")
-        path = target / receipt_name(outcome.sha256, outcome.name)
+        writer(outcome, keep_existing=not outcome.recorded)
+    return writer.written
+
+
+class ReceiptWriter:
+    """Writes the receipt of one file at a time, as sync takes it in: passed to
+    ``sync_programme(receipts=...)``, it writes each receipt before the file is recorded and
+    leaves the inbox, so a sync killed at any point leaves no file without its receipt."""
+
+    def __init__(self, root: Path) -> None:
+        folder = ProgrammeFolder(root)
+        self.programme = load_programme(folder.config)
+        contract = load_contract(framework_for(folder.root, self.programme))
+        self.titles = {tool.code: tool.title for tool in contract.tools}
+        self.order = [tool.code for tool in contract.tools]
+        self.target = folder.outbox / RECEIPTS_FOLDER
+        self.written: list[Path] = []
+        """The receipts written so far, in order."""
+
+    def __call__(self, outcome: Any, keep_existing: bool = False) -> Path | None:
+        """Write the receipt of ``outcome`` (a ``sync.run.FileOutcome``); with
+        ``keep_existing``, only when it has none yet (a file an interrupted sync recorded)."""
+        path = self.target / receipt_name(outcome.sha256, outcome.name)
+        if keep_existing and path.is_file():
+            return None
+        lang = outcome.language or self.programme.default_language
+        data = strict(lambda: _render(outcome, lang, self.titles, self.order), "a receipt")
         write_atomic(path, data)
-        written.append(path)
-    return written
+        self.written.append(path)
+        return path
 
 
 def receipt_name(sha256: str, file_name: str) -> str:
@@ -85,7 +104,7 @@ def receipt_name(sha256: str, file_name: str) -> str:
     return f"receipt_{sha256[:12]}_{stem.strip('_.') or 'file'}.xlsx"
 
 
-def _render(outcome: Any, lang: str, titles: dict[str, Any]) -> bytes:
+def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -> bytes:
     received = dt.datetime.fromisoformat(outcome.saved_at) if outcome.saved_at else None
     book = Book(received or dt.datetime(2000, 1, 1), title=_T["title"][lang])
     ws = book.wb.add_worksheet(clip(_T["title"][lang], 31))

@@ -56,6 +56,9 @@ from toolkit.messages import Finding, Severity, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
 
 Progress = Callable[[int, int, str], None]
+Receipts = Callable[["FileOutcome", bool], object]
+"""Writes one file's receipt (``builders.receipt.ReceiptWriter``); the flag asks to keep a
+receipt that already exists."""
 
 ACCEPTED = "accepted"
 QUARANTINED = "quarantined"
@@ -87,6 +90,9 @@ class FileOutcome:
     conflicts: list[Conflict] = field(default_factory=list)
     recorded: bool = True
     """False for the inbox copy of a file an interrupted sync had already recorded."""
+    resumed: bool = False
+    """True for a file an interrupted sync took in (and recorded) but could not remove from
+    the inbox: its status and findings are what that sync found."""
 
     @property
     def reason(self) -> Finding | None:
@@ -135,8 +141,14 @@ def sync_programme(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    receipts: Receipts | None = None,
 ) -> SyncResult:
-    """Take every file of the programme's inbox into its ledger."""
+    """Take every file of the programme's inbox into its ledger.
+
+    ``receipts`` writes each file's receipt as it is taken in, before it is recorded and
+    leaves the inbox (not in a dry run): a receipt written before a crash is written again,
+    under the same name, when the next sync takes the file in, and a file an interrupted sync
+    recorded gets its receipt now if it has none yet. So every file gets exactly one."""
     folder = ProgrammeFolder(root)
     folder.require()
     programme = load_programme(folder.config)
@@ -162,6 +174,7 @@ def sync_programme(
                 ledger, programme, framework, contract, ChoiceIndex(contract), Path(tmp)
             )
             ingest = _Ingest(folder, ledger, programme, context, stamp, dry_run, reader)
+            ingest.receipts = None if dry_run else receipts
             ingest.resuming = lock.note is not None
             # Workers examine every file ahead of the merge, except known duplicates.
             known = ledger.accepted_sha256s()
@@ -211,6 +224,7 @@ class _Ingest:
         self.tmp = context.scratch
         self.resuming = False
         """True after an interrupted sync (its stale lock was taken over)."""
+        self.receipts: Receipts | None = None
         self._done: list[Path] = []
 
     def one(
@@ -285,12 +299,9 @@ class _Ingest:
         resumed = self.ledger.resumed_submission(outcome.sha256, name) if self.resuming else None
         if resumed is not None and (self.folder.root / resumed.stored_as).is_file():
             # An interrupted sync recorded this very file but could not remove it from the
-            # inbox: it is done, and recording it again would list it twice.
-            outcome.status, outcome.recorded = DUPLICATE, False
-            outcome.pair_id, outcome.revision = resumed.pair_id, resumed.revision
-            outcome.stored_as = resumed.stored_as
-            outcome.findings.append(finding("FIL005", file=name, value=resumed.file_name))
-            return outcome
+            # inbox: it is done, and recording it again would list it twice. It is reported as
+            # that sync found it, and gets its receipt if that sync could not write it.
+            return self._resumed(outcome, resumed)
         try:
             if data is None:  # too large to read: refused before any reader sees it
                 detail = f"{size:,} bytes, the limit is {MAX_FILE_BYTES:,}"
@@ -308,6 +319,19 @@ class _Ingest:
             snapshot, applied = None, {}
         outcome.findings.extend(notes or [])
         return self._finish(path, outcome, data, applied, snapshot)
+
+    def _resumed(self, outcome: FileOutcome, record: SubmissionRecord) -> FileOutcome:
+        """A file an interrupted sync recorded, as that sync took it in."""
+        outcome.status, outcome.recorded, outcome.resumed = record.status, False, True
+        outcome.pair_id, outcome.revision = record.pair_id, record.revision
+        outcome.stored_as, outcome.saved_at = record.stored_as, record.saved_at
+        outcome.values_new, outcome.values_changed = record.values_new, record.values_changed
+        pair = self.ledger.pair(record.pair_id) if record.pair_id else None
+        outcome.language = pair.language if pair else ""
+        outcome.findings = self.ledger.submission_findings(record.submission_id, outcome.name)
+        if self.receipts is not None:
+            self.receipts(outcome, True)
+        return outcome
 
     def _examine(
         self, path: Path, data: bytes, outcome: FileOutcome, saved_at: str | None,
@@ -439,6 +463,9 @@ class _Ingest:
         size = len(data) if data is not None else path.stat().st_size if path else 0
         if not self.dry_run:
             self._keep(path, target, outcome, data)
+        if self.receipts is not None:
+            # Before it is recorded: a crash after this writes the same receipt again.
+            self.receipts(outcome, False)
         # 2. Record it, all or nothing (in a dry run, inside the run's undone transaction).
         reason = outcome.reason
         record = SubmissionRecord(

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from builders.programme import build_programme
+from builders.receipt import ReceiptWriter, receipt_name
 from sync.lock import LOCK_NAME
 from sync.run import sync_programme
 from tests.test_roundtrip import _typical
@@ -116,10 +117,24 @@ def test_a_sync_killed_mid_run_then_run_again_gives_the_same_ledger(
     assert 5 <= done < 41, "the sync was not interrupted mid-run"
     assert (programme / LOCK_NAME).exists()  # the killed sync left its lock
 
-    again = sync_programme(programme)
-    sync_programme(calm)
+    receipts = programme / "outbox" / "receipts"
+    before = {p.name for p in receipts.iterdir()} if receipts.is_dir() else set()
+    assert len(before) >= done - 1  # each recorded file's receipt was written before it
+    again = sync_programme(programme, receipts=ReceiptWriter(programme))
+    sync_programme(calm, receipts=ReceiptWriter(calm))
 
     assert [n.code for n in again.notes] == ["SYN002"]
+    # Files the killed sync recorded are reported as it took them in, not as duplicates.
+    resumed = [o for o in again.files if o.resumed]
+    assert resumed and {o.status for o in resumed} <= {"accepted", "quarantined"}
+    assert not [o for o in again.files if o.status == "duplicate"]
+    # Exactly one receipt per file, the same ones as an uninterrupted sync wrote.
+    with sqlite3.connect(ledger_path) as conn:
+        rows = conn.execute("SELECT sha256, file_name FROM submissions").fetchall()
+    expected = {receipt_name(sha, name) for sha, name in rows}
+    assert len(expected) == 41
+    assert {p.name for p in receipts.iterdir()} == expected
+    assert {p.name for p in (calm / "outbox" / "receipts").iterdir()} == expected
     killed, uninterrupted = _meaningful(ledger_path), _meaningful(calm / "mentorkit.db")
     for table in killed:
         assert set(killed[table]) ^ set(uninterrupted[table]) == set(), table
@@ -281,3 +296,22 @@ def test_the_ledger_is_one_plain_file_once_a_sync_is_done(programme: Path, fill)
     assert not list(programme.glob("mentorkit.db-*"))
     with sqlite3.connect(programme / "mentorkit.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_a_closed_stdout_does_not_stop_the_master_or_the_receipts(programme: Path, fill) -> None:
+    for i in range(3):
+        fill("P001").save(programme / "inbox" / f"{i}.xlsx", saved_at=RETURNED)
+    (programme / "inbox" / "junk.xlsx").write_bytes(b"not a workbook")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = "from toolkit.cli import main; main()"
+    sync = subprocess.Popen(
+        [sys.executable, "-c", code, "sync", str(programme)], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert sync.stdout is not None and sync.stderr is not None
+    sync.stdout.close()  # `| head -0`: the reader goes away before the sync prints anything
+    errors = sync.stderr.read().decode()
+    assert sync.wait(60) == 1  # a quarantined file: the coordinator's attention
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert (programme / "master.xlsx").is_file()
+    assert len(list((programme / "outbox" / "receipts").iterdir())) == 4

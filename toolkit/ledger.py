@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import StoreError
-from toolkit.messages import Finding
+from toolkit.messages import Finding, Severity
 from toolkit.roster import Person
 
 SCHEMA_VERSION = "1"
@@ -607,6 +607,19 @@ class Ledger:
             (sha256, file_name),
         ).fetchone()
         return SubmissionRecord(*row) if row else None
+
+    def submission_findings(self, submission_id: int, file: str) -> list[Finding]:
+        """The findings recorded with one submission (their texts as stored, in English)."""
+        rows = self.conn.execute(
+            "SELECT code, severity, sheet, cell, column_header, value, message, todo "
+            "FROM findings WHERE submission_id = ? ORDER BY finding_id",
+            (submission_id,),
+        )
+        return [
+            Finding(code, Severity(sev), message, todo, file=file, sheet=sheet, cell=cell,
+                    column=column, value=value)
+            for code, sev, sheet, cell, column, value, message, todo in rows
+        ]  # fmt: skip
 
     def accepted_sha256s(self) -> set[str]:
         """The SHA-256 of every accepted file: a file among them is a duplicate."""

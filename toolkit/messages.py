@@ -672,12 +672,16 @@ class Finding:
     def text_in(self, lang: str) -> str:
         """What is wrong, in ``lang`` (English when that translation is missing)."""
         template = _translated(self.code, lang, "text")
-        return self.message if template is None else template.format_map(_Defaulting(self.facts))
+        if template is None or _unfillable(template, self.facts):
+            return self.message
+        return template.format_map(_Defaulting(self.facts))
 
     def todo_in(self, lang: str) -> str:
         """What to do, in ``lang`` (English when that translation is missing)."""
         todo = _translated(self.code, lang, "todo")
-        return self.todo if todo is None else todo.format_map(_Defaulting(self.facts))
+        if todo is None or _unfillable(todo, self.facts):
+            return self.todo
+        return todo.format_map(_Defaulting(self.facts))
 
     def render(self, lang: str = "en") -> str:
         """The full message: where, what, what to do; in ``lang`` where translated."""
@@ -757,6 +761,12 @@ def _as_typed(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _unfillable(template: str, facts: tuple[tuple[str, Any], ...]) -> bool:
+    """Whether a translation needs facts a finding no longer has (one read back from the
+    ledger keeps only its English texts, which are then shown instead)."""
+    return not facts and "{" in template
 
 
 class _Defaulting(dict):
