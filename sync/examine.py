@@ -19,7 +19,13 @@ from sync.parse import Snapshot, parse_workbook
 from sync.reader import file_saved_at, read_workbook
 from sync.values import ChoiceIndex
 from toolkit.contract import Contract, LayoutKind, rows_for
-from toolkit.encryption import candidate_passwords, decrypt, is_encrypted
+from toolkit.encryption import (
+    MAX_SPIN_COUNT,
+    Decryption,
+    candidate_passwords,
+    decrypt,
+    is_encrypted,
+)
 from toolkit.framework import Framework
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger, PairRecord
@@ -96,12 +102,13 @@ def examine(
 ) -> Examined:
     """Examine a file (its bytes ``data``, also at ``path`` for the readers); ``extents``
     as in :func:`toolkit.filesafety.inspect_workbook`."""
-    if is_encrypted(data):
+    encrypted = is_encrypted(data)
+    if encrypted:
         opened = decrypt(data, candidate_passwords(name, ctx.passwords()))
-        if opened is None:
-            return Examined(findings=[finding("FIL004", file=name)])
+        if opened.data is None:
+            return Examined(findings=[_locked(name, opened, bool(ctx.passwords()))])
         path = ctx.scratch / f"{hashlib.sha256(data).hexdigest()[:16]}.xlsx"
-        path.write_bytes(opened[0])
+        path.write_bytes(opened.data)
         saved_at = saved_at or file_saved_at(path)
     read = read_workbook(path, display_name=name, reader=reader, extents=extents)
     if not read.ok:
@@ -130,5 +137,25 @@ def examine(
             detail = "its sheets or headers differ from the workbook as issued"
             return Examined(findings=[finding("IDN007", file=name, detail=detail)])
         notes.append(found.note)
+    if not encrypted and _issued_encrypted(ctx, ident.pair_id):
+        notes.append(finding("FIL015", file=name, value=ident.pair_id))
     counts = dict(sorted(Counter(k[0] for k in snapshot.values).items()))
     return Examined(ident, snapshot, notes, saved_at, pair.language, counts)
+
+
+def _locked(name: str, opened: Decryption, issued_encrypted: bool) -> Finding:
+    """Why an encrypted file stays closed, and what the coordinator can do about it."""
+    if opened.too_costly:
+        spin, limit = f"{opened.spin_count:,}", f"{MAX_SPIN_COUNT:,}"
+        return finding("FIL012", file=name, value=spin, detail=limit)
+    if opened.left:
+        return finding("FIL013", file=name, value=opened.tried, detail=opened.left)
+    if issued_encrypted and not opened.damaged:
+        return finding("FIL014", file=name)
+    return finding("FIL004", file=name)
+
+
+def _issued_encrypted(ctx: ExamineContext, pair_id: str) -> bool:
+    """Whether this programme encrypts its workbooks and issued this pair's with a password."""
+    kept = ctx.passwords()
+    return ctx.programme.confidentiality.encrypt_workbooks and (pair_id in kept or "*" in kept)

@@ -116,9 +116,9 @@ def _mdy_country(programme: Path) -> None:
     )
 
 
-def _encrypted_build(ctx: Context, name: str) -> dict[str, bytes]:
+def _encrypted_build(ctx: Context, name: str, wrong: bool = False) -> dict[str, bytes]:
     """Issue revision 2 encrypted, fill it (decrypted, as Excel would show it), save it
-    encrypted with the same password, as Excel does."""
+    encrypted with the same password, as Excel does (with ``wrong``, with another one)."""
     import msoffcrypto
 
     result = build_programme(ctx.programme, refresh=True, encrypt=True, now=NOW)
@@ -135,7 +135,14 @@ def _encrypted_build(ctx: Context, name: str) -> dict[str, bytes]:
     f.set("start", "returned_by", "mentee")
     _typical(f)
     f.save(plain)
-    return {name: encrypt(plain.read_bytes(), password)}
+    return {name: encrypt(plain.read_bytes(), "not-the-one" if wrong else password)}
+
+
+def _costly(data: bytes) -> bytes:
+    """An encrypted workbook whose key derivation asks for 999,999 rounds instead of 100,000
+    (msoffcrypto would spend about 2 s a password on it; 10,000,000 rounds, 19 s)."""
+    assert data.count(b'spinCount="100000"') == 1
+    return data.replace(b'spinCount="100000"', b'spinCount="999999"')
 
 
 CASES: dict[str, Case] = {
@@ -273,6 +280,16 @@ CASES: dict[str, Case] = {
     ),
     "email without a workbook": Case(
         lambda c: {"thanks.eml": _eml({})}, status="quarantined", code="FIL009"
+    ),
+    "encrypted with a crafted, very slow key derivation": Case(
+        lambda c: {"slow.xlsx": _costly(encrypt(c.filled(), "guess-me"))},
+        status="quarantined",
+        code="FIL012",
+    ),
+    "encrypted with another password than the pair was given": Case(
+        lambda c: _encrypted_build(c, "test_P001_r2.xlsx", wrong=True),
+        status="quarantined",
+        code="FIL014",
     ),
     "encrypted with a password this programme never issued": Case(
         lambda c: {"locked.xlsx": encrypt(c.filled(), "guess-me")},
@@ -419,3 +436,34 @@ def test_the_corpus_is_large_enough() -> None:
     from tests.test_hostile_returns import CASES as HOSTILE
 
     assert len(CASES) + len(HOSTILE) + 5 >= 30
+
+
+def test_an_encrypted_file_gets_a_bounded_number_of_tries(
+    programme: Path, fill, tmp_path: Path, monkeypatch
+) -> None:
+    import toolkit.encryption
+
+    files = _encrypted_build(Context(programme, fill, tmp_path), "attachment.xlsx", wrong=True)
+    (programme / "inbox" / "attachment.xlsx").write_bytes(files["attachment.xlsx"])
+    monkeypatch.setattr(toolkit.encryption, "MAX_TRIES", 2)  # three pairs' passwords are kept
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert (outcome.status, outcome.reason.code) == ("quarantined", "FIL013")
+    assert outcome.reason.value == "2" and "P007_attachment.xlsx" in outcome.reason.todo
+
+
+def test_a_return_without_its_password_is_noted(programme: Path, fill) -> None:
+    config = programme / "programme.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\nconfidentiality:\n  encrypt_workbooks: true\n",
+        encoding="utf-8",
+    )
+    build_programme(programme, refresh=True, now=NOW)
+    f = fill("P001")  # revision 1, as issued before the policy: filled and saved plainly
+    f.save(programme / "inbox" / "P001.xlsx")
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.status == "accepted"
+    assert ("FIL015", "P001") in {(x.code, x.value) for x in outcome.findings}

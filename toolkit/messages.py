@@ -603,6 +603,36 @@ CATALOGUE: dict[str, MessageSpec] = {
         "If the pair typed something in that row, please ask them to type it again in a copy "
         "where the row is still there.",
     ),
+    # --- sync: encrypted returns, review fixes (issue 5) ----------------------------------------
+    "FIL012": MessageSpec(
+        Severity.ERROR,
+        "The file is protected with a password whose key takes {value} rounds to derive, more "
+        "than any workbook Excel, LibreOffice or this toolkit saves uses ({detail}); no password "
+        "was tried, so that it cannot hold up the sync",
+        "Please ask the sender to open the workbook they were sent, save it again with the "
+        "password they were given, and resend it.",
+    ),
+    "FIL013": MessageSpec(
+        Severity.ERROR,
+        "The file is protected with a password; none of the {value} passwords tried opened it, "
+        "and {detail} other pairs' passwords were not tried (one file may only take a few "
+        "seconds of the sync)",
+        "If you know which pair sent it, rename the file so that its name holds the pair code "
+        "(for example P007_{file}) and run sync again: that pair's password is tried first.",
+    ),
+    "FIL014": MessageSpec(
+        Severity.ERROR,
+        "The file is protected with a password that is not the one its pair was given",
+        "Please ask the sender to save it with the password they were given (File > Save As > "
+        "Tools > General Options in Excel) or to resend the workbook they received, and resend "
+        "it.",
+    ),
+    "FIL015": MessageSpec(
+        Severity.INFO,
+        "Pair {value}'s workbook was sent with a password and came back without one",
+        "Nothing to do for this file; the programme's confidentiality policy asks the pair to "
+        "keep the password on the workbook when they save it.",
+    ),
     # --- sync (SYN) ----------------------------------------------------------------------------
     "SYN001": MessageSpec(
         Severity.ERROR,
