@@ -39,6 +39,10 @@ _T: dict[str, dict[str, str]] = {
                     "fr": "Non accepté : voir ci-dessous et le renvoyer.",
                     "es": "No aceptado: vea abajo y envíelo de nuevo.",
                     "pt": "Não aceite: veja abaixo e envie-o de novo."},
+    "held": {"en": "Received: waiting for the coordinator to confirm who sent it.",
+             "fr": "Reçu : en attente de la confirmation de l'expéditeur par le coordinateur.",
+             "es": "Recibido: a la espera de que el coordinador confirme quién lo envió.",
+             "pt": "Recebido: à espera de que o coordenador confirme quem o enviou."},
     "sheet": {"en": "Sheet", "fr": "Feuille", "es": "Hoja", "pt": "Folha"},
     "read": {"en": "Values read", "fr": "Valeurs lues", "es": "Valores leídos",
              "pt": "Valores lidos"},
@@ -120,7 +124,7 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
             "pair",
             f"{outcome.pair_id or '?'}" + (f" (r{outcome.revision})" if outcome.revision else ""),
         ),
-        ("result", _T[outcome.status][lang]),
+        ("result", _T[_result(outcome)][lang]),
     ]
     row = 2
     for key, value in facts:
@@ -155,3 +159,9 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     return book.close()
+
+
+def _result(outcome: Any) -> str:
+    """The key of the result line: a file held for the coordinator (IDN006) is not refused."""
+    reason = outcome.reason
+    return "held" if reason is not None and reason.code == "IDN006" else outcome.status

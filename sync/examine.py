@@ -40,7 +40,8 @@ class Examined:
     identity: PairIdentity | None = None
     snapshot: Snapshot | None = None
     findings: list[Finding] = field(default_factory=list)
-    """The reason for a refusal, or the notes about an accepted file (IDN006)."""
+    """The reason for a refusal, or the notes about an accepted file (IDN008). A file held
+    for the coordinator (IDN006) has the identity it appears to have, but no snapshot."""
     saved_at: str | None = None
     language: str = ""
     read_by_sheet: dict[str, int] = field(default_factory=dict)
@@ -136,7 +137,15 @@ def examine(
         if any(f.code in ("VAL007", "VAL008", "VAL016") for f in snapshot.findings):
             detail = "its sheets or headers differ from the workbook as issued"
             return Examined(findings=[finding("IDN007", file=name, detail=detail)])
-        notes.append(found.note)
+        confirmed = ctx.ledger.identity_confirmation(hashlib.sha256(data).hexdigest())
+        if confirmed is None:
+            # Anyone can type a pair's code and names on Start here: held for the coordinator.
+            return Examined(ident, None, [found.note], saved_at, pair.language)
+        if confirmed[0] != ident.pair_id:
+            detail = f"the coordinator confirmed pair {confirmed[0]}, it names {ident.pair_id}"
+            return Examined(findings=[finding("IDN007", file=name, detail=detail)])
+        when = confirmed[1][:16].replace("T", " ")
+        notes.append(finding("IDN008", file=name, value=ident.pair_id, detail=when))
     if not encrypted and _issued_encrypted(ctx, ident.pair_id):
         notes.append(finding("FIL015", file=name, value=ident.pair_id))
     counts = dict(sorted(Counter(k[0] for k in snapshot.values).items()))

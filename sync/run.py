@@ -352,6 +352,9 @@ class _Ingest:
         if found.identity is None or found.snapshot is None:
             outcome.status = QUARANTINED
             outcome.findings.extend(found.findings)
+            if found.identity is not None:  # held: the pair it appears to be, for the receipt
+                outcome.pair_id, outcome.revision = found.identity.pair_id, None
+                outcome.language = found.language
             return None
         outcome.pair_id, outcome.revision = found.identity.pair_id, found.identity.revision
         outcome.language = found.language

@@ -10,6 +10,7 @@ of ``test_hostile_returns.py`` complete the corpus.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import subprocess
 import zipfile
@@ -189,10 +190,10 @@ CASES: dict[str, Case] = {
         },
         values={"P001": EXPECTED},
     ),
-    "hidden identity sheet lost in a copy": Case(
+    "hidden identity sheet lost in a copy: held for the coordinator": Case(
         lambda c: {"copy.xlsx": c.filled(change=_without_meta)},
+        status="quarantined",
         code="IDN006",
-        values={"P001": EXPECTED},
     ),
     "deleted row": Case(
         lambda c: {"row gone.xlsx": c.filled(change=_delete_month_12)},
@@ -467,3 +468,59 @@ def test_a_return_without_its_password_is_noted(programme: Path, fill) -> None:
 
     assert outcome.status == "accepted"
     assert ("FIL015", "P001") in {(x.code, x.value) for x in outcome.findings}
+
+
+def _posing_as(pair_id: str, mentor: str, mentee: str) -> Callable[[PairWorkbookFiller], None]:
+    """The identity sheet deleted and another pair's code and names typed on Start here."""
+
+    def change(f: PairWorkbookFiller) -> None:
+        _without_meta(f)
+        ws = f.wb["Start here"]
+        for row in ws.iter_rows():
+            label = str(row[0].value or "")
+            if label in ("Pair code", "Mentor", "Mentee"):
+                row[1].value = {"Pair code": pair_id, "Mentor": mentor, "Mentee": mentee}[label]
+
+    return change
+
+
+def test_a_file_identified_only_from_start_here_waits_for_the_coordinator(
+    programme: Path, fill, ledger_values, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from builders.receipt import receipt_name
+    from toolkit.cli import cli
+
+    ctx = Context(programme, fill, tmp_path)
+    before = ledger_values("P002")
+    people = {p[0]: p[1] for p in PEOPLE}
+    mentor, mentee = PAIRS[1]  # P002
+    data = ctx.filled("P001", change=_posing_as("P002", people[mentor], people[mentee]))
+    (programme / "inbox" / "from P001.xlsx").write_bytes(data)
+
+    sync = CliRunner().invoke(cli, ["sync", str(programme)])
+
+    assert sync.exit_code == 1, sync.output
+    assert "IDN006" in sync.output and "mentorkit accept" in sync.output
+    assert ledger_values("P002") == before  # P002's values are not overwritten
+    sha = hashlib.sha256(data).hexdigest()
+    receipt = programme / "outbox" / "receipts" / receipt_name(sha, "from P001.xlsx")
+    assert "en attente de la confirmation" in str(_receipt_cells(receipt))  # P002 speaks French
+
+    wrong = CliRunner().invoke(cli, ["accept", str(programme), "nothing.xlsx"])
+    assert wrong.exit_code == 2 and "SYN004" in wrong.output
+
+    confirmed = CliRunner().invoke(cli, ["accept", str(programme), "from P001.xlsx"])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert (programme / "inbox" / "from P001.xlsx").read_bytes() == data
+    [outcome] = sync_programme(programme, now=RETURNED).files
+    assert outcome.status == "accepted" and outcome.pair_id == "P002"
+    assert "IDN008" in {x.code for x in outcome.findings}
+
+
+def _receipt_cells(path: Path) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return wb.get_sheet_by_name(wb.sheet_names[0]).to_python()

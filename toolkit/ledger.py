@@ -180,6 +180,13 @@ CREATE TABLE IF NOT EXISTS workbook_passwords (
     password TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+-- sync review (issue 5): files identified only from their Start here sheet, held until the
+-- coordinator confirms which pair sent them (``mentorkit accept``), by their SHA-256.
+CREATE TABLE IF NOT EXISTS identity_confirmations (
+    sha256 TEXT PRIMARY KEY,
+    pair_id TEXT NOT NULL,
+    confirmed_at TEXT NOT NULL
+);
 """
 
 ValueKey = tuple[str, str, str]
@@ -620,6 +627,42 @@ class Ledger:
                     column=column, value=value)
             for code, sev, sheet, cell, column, value, message, todo in rows
         ]  # fmt: skip
+
+    def held_submission(self, sha256: str) -> SubmissionRecord | None:
+        """The latest record of a file held because only its Start here sheet identified it
+        (quarantined with IDN006), or None."""
+        row = self.conn.execute(
+            "SELECT * FROM submissions WHERE sha256 = ? AND status = 'quarantined' "
+            "AND reason_code = 'IDN006' ORDER BY submission_id DESC",
+            (sha256,),
+        ).fetchone()
+        return SubmissionRecord(*row) if row else None
+
+    def held_files(self, file_name: str) -> list[str]:
+        """Where files that arrived as ``file_name`` and were held (IDN006) are kept, newest
+        first (paths relative to the programme folder)."""
+        rows = self.conn.execute(
+            "SELECT stored_as FROM submissions WHERE file_name = ? AND status = 'quarantined' "
+            "AND reason_code = 'IDN006' ORDER BY submission_id DESC",
+            (file_name,),
+        )
+        return [stored for (stored,) in rows]
+
+    def confirm_identity(self, sha256: str, pair_id: str, now: str) -> None:
+        """Record the coordinator's word that the file with these bytes is ``pair_id``'s."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO identity_confirmations VALUES (?, ?, ?)",
+                (sha256, pair_id, now),
+            )
+
+    def identity_confirmation(self, sha256: str) -> tuple[str, str] | None:
+        """(pair id, confirmed at) the coordinator recorded for a file's bytes, or None."""
+        row = self.conn.execute(
+            "SELECT pair_id, confirmed_at FROM identity_confirmations WHERE sha256 = ?",
+            (sha256,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def accepted_sha256s(self) -> set[str]:
         """The SHA-256 of every accepted file: a file among them is a duplicate."""

@@ -567,10 +567,12 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "IDN006": MessageSpec(
         Severity.WARNING,
-        "The hidden identity sheet is missing; the file was identified as pair {value!r}, "
-        "revision {detail}, from its Start here sheet and its layout",
-        "Nothing to do now; please ask the pair to keep filling the workbook they were sent "
-        "rather than a copy.",
+        "The hidden identity sheet is missing; by its Start here sheet, which anyone can type, "
+        "the file appears to be revision {detail} of pair {value!r}; it is held until the "
+        "coordinator confirms it",
+        "Please check with pair {value}'s mentor or mentee that they sent it and that its "
+        'values are theirs, then run: mentorkit accept DIR "{file}" (the next sync merges '
+        "it); if it is not theirs, leave it in quarantine.",
     ),
     "IDN007": MessageSpec(
         Severity.ERROR,
@@ -632,6 +634,19 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Pair {value}'s workbook was sent with a password and came back without one",
         "Nothing to do for this file; the programme's confidentiality policy asks the pair to "
         "keep the password on the workbook when they save it.",
+    ),
+    "IDN008": MessageSpec(
+        Severity.INFO,
+        "The hidden identity sheet is missing; the coordinator confirmed on {detail} that the "
+        "file is pair {value!r}'s",
+        "Nothing to do; please ask the pair to keep filling the workbook they were sent rather "
+        "than a copy.",
+    ),
+    "SYN004": MessageSpec(
+        Severity.ERROR,
+        "{value!r} is not a file held for confirmation: {detail}",
+        "Please give a file of quarantine/ whose reason is IDN006 (its name there, or its "
+        "original name), as the sync listed it.",
     ),
     # --- sync (SYN) ----------------------------------------------------------------------------
     "SYN001": MessageSpec(

@@ -348,3 +348,7 @@ from toolkit.cli.matching import match, pair  # noqa: E402  (matching: issue 4)
 
 cli.add_command(match)
 cli.add_command(pair)
+
+from toolkit.cli.accept import accept  # noqa: E402  (sync review: confirm a held file)
+
+cli.add_command(accept)
