@@ -153,7 +153,8 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
             ws.write_string(row, c, _T[key][lang], book.fmt["header"])
         for f in shown:
             row += 1
-            cells = [f.sheet, f.cell, f.column, f.value, f.code, f.text_in(lang), f.todo_in(lang)]
+            todo = f.pair_todo_in(lang)
+            cells = [f.sheet, f.cell, f.column, f.value, f.code, f.text_in(lang), todo]
             for c, text in enumerate(cells):
                 ws.write_string(row, c, clip(str(text), 32_000), book.fmt["wrap"])
     ws.set_landscape()

@@ -54,6 +54,7 @@ from toolkit.framework import framework_for
 from toolkit.ledger import Conflict, Ledger, SubmissionRecord, ValueKey, now_iso
 from toolkit.messages import Finding, Severity, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
+from toolkit.text import tr
 
 Progress = Callable[[int, int, str], None]
 Receipts = Callable[["FileOutcome", bool], object]
@@ -226,6 +227,9 @@ class _Ingest:
         """True after an interrupted sync (its stale lock was taken over)."""
         self.receipts: Receipts | None = None
         self._done: list[Path] = []
+        self._cells: dict[ValueKey, tuple[str, str]] = {}
+        """Where the file being merged holds each value (sheet, cell)."""
+        self._names: dict[int, str] = {}
 
     def one(
         self, path: Path, saved_at: str | None, prepared: Examined | None = None
@@ -391,6 +395,7 @@ class _Ingest:
             known = self.ledger.known_values(pair_id, revision)
             bases = ()
         current = self.ledger.current_sources(pair_id)
+        self._cells = snapshot.cells
         # The state this copy started from: its last return, or the workbook as issued.
         start = bases[0] if bases else issued
         applied: dict[ValueKey, str] = {}
@@ -413,7 +418,7 @@ class _Ingest:
                 outcome.conflicts.append(
                     Conflict(pair_id, key, value, now, source_id, value if wins else now)
                 )
-                other = f"a file saved {source_saved[:16].replace('T', ' ')} UTC"
+                other = f"{self._file_of(source_id)!r} ({_when(source_saved)} UTC)"
                 outcome.findings.append(self._note(
                     outcome, "SYN003", key, value, now, other=other,
                     winner=value if wins else now,
@@ -424,7 +429,9 @@ class _Ingest:
                 continue
             if source_saved > outcome.saved_at:
                 if not own:  # the sender's own newer file already replaced it: nothing to say
-                    outcome.findings.append(self._stale(outcome, key, value, now, source_saved))
+                    outcome.findings.append(
+                        self._stale(outcome, key, value, now, source_saved, source_id)
+                    )
                 continue
             if value == "" and now and not own:
                 outcome.findings.append(self._note(outcome, "VAL012", key, value, now))
@@ -438,19 +445,29 @@ class _Ingest:
         return applied
 
     def _stale(
-        self, outcome: FileOutcome, key: ValueKey, value: str, now: str, saved: str
+        self, outcome: FileOutcome, key: ValueKey, value: str, now: str, saved: str, source: int
     ) -> Finding:
-        detail = f"on {saved[:16].replace('T', ' ')} UTC"
+        detail = f"{self._file_of(source)!r}, {_when(saved)} UTC"
         return self._note(outcome, "VAL011", key, value, now, detail=detail)
+
+    def _file_of(self, submission_id: int) -> str:
+        """The name of the file a submission came in (cached for the run)."""
+        if submission_id not in self._names:
+            self._names[submission_id] = self.ledger.submission_file_name(submission_id)
+        return self._names[submission_id]
 
     def _note(
         self, outcome: FileOutcome, code: str, key: ValueKey, value: str, now: str, **facts: str
     ) -> Finding:
+        """A finding about one field of the merge, in the pair's language, at the cell of
+        this file it was read from (none for a field the file does not hold)."""
+        lang = outcome.language or self.programme.default_language
         tool = self.contract.tool(key[0])
         row = f" ({key[1]})" if key[1] else ""
+        sheet, cell = self._cells.get(key, (tr(tool.title, lang), ""))
         return finding(
-            code, file=outcome.name, sheet=tool.title["en"], value=value, current=now,
-            column=tool.field(key[2]).label["en"] + row, **facts,
+            code, file=outcome.name, sheet=sheet, cell=cell, value=value, current=now,
+            column=tr(tool.field(key[2]).label, lang) + row, **facts,
         )  # fmt: skip
 
     def _finish(
@@ -525,6 +542,11 @@ class _Ingest:
         if outcome.status == DUPLICATE:
             return self.folder.archive / "duplicates" / stored
         return self.folder.archive / stored
+
+
+def _when(stamp: str) -> str:
+    """An ISO time as people read it: ``2026-03-01 09:00``."""
+    return stamp[:16].replace("T", " ")
 
 
 def _display_name(inbox: Path, path: Path) -> str:

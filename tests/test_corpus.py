@@ -524,3 +524,27 @@ def _receipt_cells(path: Path) -> list[list[object]]:
 
     wb = CalamineWorkbook.from_path(str(path))
     return wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
+
+
+def test_a_conflict_speaks_the_pair_s_language_at_its_cell_and_names_the_other_file(
+    programme: Path, fill
+) -> None:
+    from builders.receipt import ReceiptWriter, receipt_name
+
+    mentor, mentee = fill("P002", sender="mentor"), fill("P002", sender="mentee")
+    mentor.set("agreement", "goal_1", "But du mentor")
+    mentor.save(programme / "inbox" / "mentor.xlsx", saved_at=dt.datetime(2026, 3, 2, 9, 0))
+    mentee.set("agreement", "goal_1", "But du mentoré")
+    mentee.save(programme / "inbox" / "mentee.xlsx", saved_at=dt.datetime(2026, 3, 9, 9, 0))
+
+    result = sync_programme(programme, now=RETURNED, receipts=ReceiptWriter(programme))
+
+    [conflict] = [x for o in result.files for x in o.findings if x.code == "SYN003"]
+    assert conflict.sheet == "Accord" and conflict.cell.startswith("B")  # French, located
+    assert conflict.column.startswith("Objectif")
+    assert "'mentor.xlsx'" in conflict.message
+    mentee_file = next(o for o in result.files if o.name == "mentee.xlsx")
+    cells = str(_receipt_cells(
+        programme / "outbox" / "receipts" / receipt_name(mentee_file.sha256, "mentee.xlsx")
+    ))  # fmt: skip
+    assert "indiquer au coordinateur" in cells and "master.xlsx" not in cells

@@ -638,6 +638,13 @@ class Ledger:
         ).fetchone()
         return SubmissionRecord(*row) if row else None
 
+    def submission_file_name(self, submission_id: int) -> str:
+        """The name a submission's file arrived under ('' if there is no such submission)."""
+        row = self.conn.execute(
+            "SELECT file_name FROM submissions WHERE submission_id = ?", (submission_id,)
+        ).fetchone()
+        return row[0] if row else ""
+
     def held_files(self, file_name: str) -> list[str]:
         """Where files that arrived as ``file_name`` and were held (IDN006) are kept, newest
         first (paths relative to the programme folder)."""

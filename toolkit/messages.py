@@ -42,6 +42,9 @@ class MessageSpec:
     severity: Severity
     text: str
     todo: str
+    pair_todo: str = ""
+    """What the pair should do, where ``todo`` speaks to the coordinator (a receipt goes to
+    the pair); '' when ``todo`` suits both."""
 
 
 CATALOGUE: dict[str, MessageSpec] = {
@@ -516,11 +519,14 @@ CATALOGUE: dict[str, MessageSpec] = {
         "set it to {current!r}",
         "Please check with the pair which value is right; if it is this one, ask them to type "
         "it again in their latest copy.",
+        pair_todo="If {value!r} is the right value, please type it again in your latest copy of "
+        "the workbook and send that copy.",
     ),
     "VAL012": MessageSpec(
         Severity.WARNING,
         "'{column}' is empty in this copy but holds {current!r} from another copy; it was kept",
         "If it should be empty, please ask the pair to clear it in the copy that filled it.",
+        pair_todo="If it should be empty, please tell the coordinator; nothing was lost.",
     ),
     "VAL014": MessageSpec(
         Severity.WARNING,
@@ -528,6 +534,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "value is from an earlier return), and the current value is {current!r}",
         "If {value!r} is the right value, please ask the pair to type it again in their "
         "latest copy.",
+        pair_todo="If {value!r} is the right value, please type it again in your latest copy of "
+        "the workbook and send that copy.",
     ),
     "VAL013": MessageSpec(
         Severity.INFO,
@@ -573,6 +581,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please check with pair {value}'s mentor or mentee that they sent it and that its "
         'values are theirs, then run: mentorkit accept DIR "{file}" (the next sync merges '
         "it); if it is not theirs, leave it in quarantine.",
+        pair_todo="Nothing to do now: the coordinator will check with you that you sent it, "
+        "then take it in.",
     ),
     "IDN007": MessageSpec(
         Severity.ERROR,
@@ -668,6 +678,7 @@ CATALOGUE: dict[str, MessageSpec] = {
         "{other}; the one saved last, {winner!r}, is current and both are kept",
         "Please check with the pair which value is right; the Conflicts sheet of master.xlsx "
         "lists every such case.",
+        pair_todo="Please tell the coordinator which value is right; both are kept.",
     ),
 }
 
@@ -727,6 +738,14 @@ class Finding:
         if todo is None or _unfillable(todo, self.facts):
             return self.todo
         return todo.format_map(_Defaulting(self.facts))
+
+    def pair_todo_in(self, lang: str) -> str:
+        """What the pair should do, in ``lang``: for receipts, which go to the pair."""
+        spec = CATALOGUE.get(self.code)
+        if spec is None or not spec.pair_todo or not self.facts:
+            return self.todo_in(lang)
+        template = _translated(self.code, lang, "pair_todo") or spec.pair_todo
+        return template.format_map(_Defaulting(self.facts))
 
     def render(self, lang: str = "en") -> str:
         """The full message: where, what, what to do; in ``lang`` where translated."""
