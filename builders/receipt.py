@@ -132,13 +132,15 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
         ws.merge_range(row, 1, row, 4, value, book.fmt["value"])
         row += 1
     row += 1
-    if outcome.read_by_sheet:
+    # The sheets in workbook order, each that held or changed something.
+    shown_sheets = [c for c in order if c in outcome.read_by_sheet or c in outcome.applied_by_sheet]
+    if shown_sheets:
         for c, key in enumerate(("sheet", "read", "taken")):
             ws.write_string(row, c, _T[key][lang], book.fmt["header"])
-        for code, count in outcome.read_by_sheet.items():
+        for code in shown_sheets:
             row += 1
             ws.write_string(row, 0, tr(titles[code], lang))
-            ws.write_number(row, 1, count)
+            ws.write_number(row, 1, outcome.read_by_sheet.get(code, 0))
             ws.write_number(row, 2, outcome.applied_by_sheet.get(code, 0))
         row += 2
     ws.write_string(row, 0, _T["findings"][lang], book.fmt["bold"])

@@ -8,6 +8,7 @@ snapshot, or the finding that keeps the file out.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ from typing import Any
 
 from sync.identify import identify, identify_from_start
 from sync.parse import Snapshot, parse_workbook
-from sync.reader import file_saved_at, read_workbook
+from sync.reader import file_saved_at, in_utc, read_workbook
 from sync.values import ChoiceIndex
-from toolkit.contract import Contract, LayoutKind, rows_for
+from toolkit.contract import Contract, FieldType, LayoutKind, rows_for
+from toolkit.countries import default_countries
 from toolkit.encryption import (
     MAX_SPIN_COUNT,
     Decryption,
@@ -31,6 +33,7 @@ from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger, PairRecord
 from toolkit.messages import Finding, finding
 from toolkit.programme import Programme
+from toolkit.text import tr
 
 
 @dataclass
@@ -148,7 +151,10 @@ def examine(
         notes.append(finding("IDN008", file=name, value=ident.pair_id, detail=when))
     if not encrypted and _issued_encrypted(ctx, ident.pair_id):
         notes.append(finding("FIL015", file=name, value=ident.pair_id))
-    counts = dict(sorted(Counter(k[0] for k in snapshot.values).items()))
+    notes += _implausible_dates(snapshot, ctx, name, ident.language)
+    saved_at = _saved_in_utc(saved_at, ident, country, name, notes)
+    # Values read: the cells that hold something (an empty cell is read, but holds nothing).
+    counts = dict(sorted(Counter(k[0] for k, v in snapshot.values.items() if v).items()))
     return Examined(ident, snapshot, notes, saved_at, pair.language, counts)
 
 
@@ -168,3 +174,61 @@ def _issued_encrypted(ctx: ExamineContext, pair_id: str) -> bool:
     """Whether this programme encrypts its workbooks and issued this pair's with a password."""
     kept = ctx.passwords()
     return ctx.programme.confidentiality.encrypt_workbooks and (pair_id in kept or "*" in kept)
+
+
+def _saved_in_utc(
+    saved_at: str | None, ident: PairIdentity, country: str, name: str, notes: list[Finding]
+) -> str | None:
+    """The file's saved-at time in UTC: a time without a zone is read in the mentee's
+    country's time (noted), and one before the revision was issued (a clock running behind)
+    is taken as the issue time, so that the copy is not judged older than it is."""
+    if not saved_at:
+        return saved_at
+    if dt.datetime.fromisoformat(saved_at).tzinfo is None:
+        offset = default_countries().get(country)
+        hours = offset.utc_offset if offset else 0.0
+        notes.append(finding("FIL016", file=name, value=saved_at.replace("T", " "),
+                             detail=f"UTC{hours:+g}", country=country or "?"))  # fmt: skip
+        saved_at = in_utc(saved_at, hours)
+    if not ident.issued_at:
+        return saved_at
+    issued = dt.datetime.fromisoformat(ident.issued_at)
+    if issued.tzinfo is None:
+        issued = issued.replace(tzinfo=dt.timezone.utc)
+    if dt.datetime.fromisoformat(saved_at) < issued:
+        return issued.astimezone(dt.timezone.utc).isoformat()
+    return saved_at
+
+
+DATE_MARGIN = dt.timedelta(days=92)
+"""How far after the cycle's end a typed date is still plausible (late sessions, reviews)."""
+
+
+def _implausible_dates(
+    snapshot: Snapshot, ctx: ExamineContext, name: str, lang: str
+) -> list[Finding]:
+    """A warning for each date before the cycle started or well after it ended: a typing
+    slip such as 2062 for 2026 (the value is kept)."""
+    cycle = ctx.programme.cycle
+    start = cycle.start_date.replace(day=1)
+    months = start.month - 1 + cycle.months
+    end = dt.date(start.year + months // 12, months % 12 + 1, 1) + DATE_MARGIN
+    notes = []
+    for key, value in snapshot.values.items():
+        spec = ctx.contract.tool(key[0]).field(key[2])
+        if spec.type is not FieldType.DATE or not value:
+            continue
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            continue
+        if start <= day < end:
+            continue
+        sheet, cell = snapshot.cells.get(key, ("", ""))
+        row = f" ({key[1]})" if key[1] else ""
+        column = tr(spec.label, lang) + row
+        span = f"{start.isoformat()} to {(end - DATE_MARGIN - dt.timedelta(days=1)).isoformat()}"
+        notes.append(finding(
+            "VAL019", file=name, sheet=sheet, cell=cell, column=column, value=value, detail=span
+        ))  # fmt: skip
+    return notes

@@ -219,6 +219,16 @@ CASES: dict[str, Case] = {
         lambda c: {"d.xlsx": c.filled(change=_date_text("03/25/2026"))},
         values={"P001": EXPECTED | {("sessions", "2", "session_date"): "2026-03-25"}},
     ),
+    "date typed far after the cycle (2062 for 2026): kept, with a warning": Case(
+        lambda c: {"d.xlsx": c.filled(change=_date_text("2062-02-17"))},
+        code="VAL019",
+        values={"P001": EXPECTED | {("sessions", "2", "session_date"): "2062-02-17"}},
+    ),
+    "date typed before the cycle started: kept, with a warning": Case(
+        lambda c: {"d.xlsx": c.filled(change=_date_text("2025-06-02"))},
+        code="VAL019",
+        values={"P001": EXPECTED | {("sessions", "2", "session_date"): "2025-06-02"}},
+    ),
     "date typed year first with slashes": Case(
         lambda c: {"d.xlsx": c.filled(change=_date_text("2026/02/17"))},
         values={"P001": EXPECTED | {("sessions", "2", "session_date"): "2026-02-17"}},
@@ -414,7 +424,11 @@ def test_libreoffice_resave_merges(
     source = libreoffice_returns[f"{pair_id}.{fmt}"]
     (programme / "inbox" / f"Re {pair_id}.{fmt}").write_bytes(source.read_bytes())
     [outcome] = sync_programme(programme, now=RETURNED).files
-    assert (outcome.status, outcome.pair_id, outcome.findings) == ("accepted", pair_id, [])
+    # An .ods gives its saved-at time without a time zone: read in the mentee's ("FIL016").
+    codes = [x.code for x in outcome.findings]
+    assert (outcome.status, outcome.pair_id, codes) == (
+        "accepted", pair_id, ["FIL016"] if fmt == "ods" else []
+    )  # fmt: skip
     assert ledger_values(pair_id) == LO_EXPECTED
     if fmt == "xls":  # .xls keeps its saved-at time in its summary information
         from sync.reader import file_saved_at
@@ -548,3 +562,46 @@ def test_a_conflict_speaks_the_pair_s_language_at_its_cell_and_names_the_other_f
         programme / "outbox" / "receipts" / receipt_name(mentee_file.sha256, "mentee.xlsx")
     ))  # fmt: skip
     assert "indiquer au coordinateur" in cells and "master.xlsx" not in cells
+
+
+def _saved_without_zone(data: bytes, stamp: str) -> bytes:
+    """The workbook with its saved-at time given without a time zone (as an .ods gives it)."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp.encode() + rb"\2", body
+                )
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+def test_a_saved_at_without_time_zone_is_the_mentee_s_local_time(
+    programme: Path, tmp_path: Path, fill
+) -> None:
+    data = Context(programme, fill, tmp_path).filled()
+    (programme / "inbox" / "local.xlsx").write_bytes(
+        _saved_without_zone(data, "2026-03-01T09:00:00")
+    )
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.saved_at == "2026-03-01T06:00:00+00:00"  # Kenya is UTC+3
+    assert ("FIL016", "2026-03-01 09:00:00") in {(x.code, x.value) for x in outcome.findings}
+
+
+def test_a_saved_at_before_the_revision_was_issued_is_taken_as_the_issue_time(
+    programme: Path, fill
+) -> None:
+    f = fill("P001")
+    f.set("agreement", "goal_1", "Typed on a computer whose clock runs a year behind")
+    f.save(programme / "inbox" / "behind.xlsx", saved_at=dt.datetime(2025, 1, 5, 9, 0))
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.saved_at == NOW.isoformat()

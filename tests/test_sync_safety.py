@@ -83,6 +83,27 @@ def _meaningful(ledger_path: Path) -> dict[str, list[tuple]]:
     return out
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process still runs (a zombie waiting to be reaped has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` forked (Linux), waiting briefly for the first."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    for _ in range(200):
+        found = [int(p) for p in path.read_text().split()] if path.exists() else []
+        if found:
+            return found
+        time.sleep(0.01)
+    return []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kills and /proc: Linux")
 def test_a_sync_killed_mid_run_then_run_again_gives_the_same_ledger(
     programme: Path, fill, tmp_path: Path
 ) -> None:
@@ -112,8 +133,12 @@ def test_a_sync_killed_mid_run_then_run_again_gives_the_same_ledger(
         if done >= 5:
             break
         time.sleep(0.005)
+    children = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # Its reader and worker processes die with it (PR_SET_PDEATHSIG on Linux).
+    time.sleep(0.5)
+    assert children and not [pid for pid in children if _alive(pid)]
     assert 5 <= done < 41, "the sync was not interrupted mid-run"
     assert (programme / LOCK_NAME).exists()  # the killed sync left its lock
 
@@ -171,6 +196,7 @@ def test_a_locked_master_does_not_stop_the_sync(programme: Path, fill, monkeypat
 
     assert result.exit_code == 0, result.output
     assert f"mentorkit report {programme}" in result.output
+    assert "run the command again" not in result.output  # one instruction, not two
     with Ledger(programme / "mentorkit.db") as ledger:
         assert [s.status for s in ledger.submissions()] == ["accepted"]
     monkeypatch.setattr(builders.xlsx.os, "replace", real)
@@ -315,3 +341,48 @@ def test_a_closed_stdout_does_not_stop_the_master_or_the_receipts(programme: Pat
     assert "Traceback" not in errors and "BrokenPipe" not in errors
     assert (programme / "master.xlsx").is_file()
     assert len(list((programme / "outbox" / "receipts").iterdir())) == 4
+
+
+def test_a_receipt_counts_filled_values_and_lists_sheets_in_workbook_order(
+    programme: Path, fill
+) -> None:
+    from builders.receipt import ReceiptWriter, receipt_name
+
+    f = fill("P001")
+    f.set("agreement", "goal_1", "One goal")
+    f.set("sessions", "minutes", 45, "1")
+    f.save(programme / "inbox" / "r.xlsx", saved_at=RETURNED)
+
+    [outcome] = sync_programme(programme, now=RETURNED, receipts=ReceiptWriter(programme)).files
+    rows = _sheets(programme / "outbox" / "receipts" / receipt_name(outcome.sha256, "r.xlsx"))
+    [table] = rows.values()
+    columns = ["Sheet", "Values read", "New or changed"]
+    header = next(i for i, r in enumerate(table) if r[:3] == columns)
+    listed = []
+    for r in table[header + 1 :]:
+        if not r[0]:
+            break
+        listed.append((r[0], r[1]))
+    assert listed == [("Agreement", 1), ("Session log", 1)]  # filled cells, in workbook order
+
+
+def test_build_refresh_says_how_many_pairs_it_refreshed(programme: Path, built) -> None:
+    result = CliRunner().invoke(cli, ["build", str(programme), "--refresh"])
+
+    assert result.exit_code == 0, result.output
+    assert "(0 new pair(s), 3 refreshed as a new revision)" in result.output
+
+
+def test_a_sync_with_only_a_conflict_needs_attention(programme: Path, fill) -> None:
+    mentor, mentee = fill("P001", sender="mentor"), fill("P001", sender="mentee")
+    mentor.set("agreement", "goal_1", "Mentor's goal")
+    mentor.save(programme / "inbox" / "mentor.xlsx", saved_at=dt.datetime(2026, 3, 2, 9, 0))
+    mentee.set("agreement", "goal_1", "Mentee's goal")
+    mentee.save(programme / "inbox" / "mentee.xlsx", saved_at=dt.datetime(2026, 3, 9, 9, 0))
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert {x.code for x in result.findings} == {"SYN003"}
+    assert result.exit_code == 1  # README: 1 = something needs the coordinator's attention
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(a conflict)" in readme.split("Exit codes:")[1][:600]

@@ -658,6 +658,18 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please give a file of quarantine/ whose reason is IDN006 (its name there, or its "
         "original name), as the sync listed it.",
     ),
+    "VAL019": MessageSpec(
+        Severity.WARNING,
+        "The date {value} in '{column}' is far outside the cycle ({detail}); it was kept as typed",
+        "Please check the date with the pair (a slip such as 2062 for 2026).",
+        pair_todo="If the date is wrong, please correct it in your latest copy and send it again.",
+    ),
+    "FIL016": MessageSpec(
+        Severity.INFO,
+        "The file gives the time it was saved, {value}, without a time zone; it was read as the "
+        "local time of the mentee's country {country} ({detail})",
+        "Nothing to do.",
+    ),
     # --- sync (SYN) ----------------------------------------------------------------------------
     "SYN001": MessageSpec(
         Severity.ERROR,

@@ -125,10 +125,14 @@ def build(folder: Path, refresh: bool, encrypt: bool | None) -> None:
     result = build_programme(folder, refresh=refresh, encrypt=encrypt, progress=progress("built"))
     for f in result.findings:
         click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
-    click.echo(
-        f"Built {len(result.workbooks)} pair workbook(s) in {folder / 'outbox'} "
-        f"({result.new_pairs} new pair(s), {result.unchanged_pairs} already issued)."
-    )
+    if refresh:
+        refreshed = len(result.workbooks) - result.new_pairs
+        counts = f"{result.new_pairs} new pair(s), {refreshed} refreshed as a new revision"
+        if result.unchanged_pairs:
+            counts += f", {result.unchanged_pairs} ended pair(s) left as they were"
+    else:
+        counts = f"{result.new_pairs} new pair(s), {result.unchanged_pairs} already issued"
+    click.echo(f"Built {len(result.workbooks)} pair workbook(s) in {folder / 'outbox'} ({counts}).")
     for w in result.workbooks:
         click.echo(f"  {w.path.name}  {w.language}  {w.size_bytes:,} bytes")
     if result.master:
@@ -151,8 +155,9 @@ def sync(folder: Path, dry_run: bool) -> None:
     Workbooks (.xlsx, .xlsm, .xls, .ods, encrypted ones this programme issued) and .zip or
     .eml files holding them are read. Accepted files move to archive/, rejected ones to
     quarantine/ with a reason file; a receipt for each is written to outbox/receipts/.
-    Exit code 0: all accepted; 1: some quarantined or with findings; 2: usage error, or
-    another sync is running.
+    Exit code 0: every file accepted with nothing to check; 1: something needs the
+    coordinator's attention (a file quarantined or held, a value not accepted, a conflict
+    between copies, a warning); 2: usage error, or another sync is running.
     """  # fmt: skip
     from builders.receipt import ReceiptWriter
     from sync.run import sync_programme
@@ -322,8 +327,11 @@ def _regenerate_master(folder: Path, quiet_errors: bool = True, echo: bool = Tru
         except WorkbookWriteError as exc:
             if not quiet_errors:
                 raise
+            reason = exc.__cause__ or exc
             click.secho(
-                f"The ledger is up to date, but {exc} Then run: mentorkit report {folder}",
+                f"The ledger is up to date, but {pf.root / 'master.xlsx'} could not be replaced "
+                f"({reason}). Please close it in Excel or LibreOffice, then run: "
+                f"mentorkit report {folder}",
                 fg="yellow",
                 err=True,
             )
