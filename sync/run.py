@@ -396,6 +396,9 @@ class _Ingest:
             bases = ()
         current = self.ledger.current_sources(pair_id)
         self._cells = snapshot.cells
+        # The same copy saved later already arrived: what it no longer holds stays out.
+        newer = self.ledger.newer_copy_snapshot(pair_id, revision, copy, outcome.saved_at)
+        newer = newer if copy else None
         # The state this copy started from: its last return, or the workbook as issued.
         start = bases[0] if bases else issued
         applied: dict[ValueKey, str] = {}
@@ -426,6 +429,10 @@ class _Ingest:
                 if wins:
                     applied[key] = value
                     outcome.values_changed += 1
+                continue
+            if newer is not None and value and not newer[0].get(key):
+                # This copy, saved later, was emptied here: an older save cannot bring it back.
+                outcome.findings.append(self._stale(outcome, key, value, now, newer[2], newer[1]))
                 continue
             if source_saved > outcome.saved_at:
                 if not own:  # the sender's own newer file already replaced it: nothing to say

@@ -605,3 +605,24 @@ def test_a_saved_at_before_the_revision_was_issued_is_taken_as_the_issue_time(
     [outcome] = sync_programme(programme, now=RETURNED).files
 
     assert outcome.saved_at == NOW.isoformat()
+
+
+def test_an_older_save_cannot_bring_back_what_the_newer_save_of_its_copy_emptied(
+    programme: Path, fill, ledger_values
+) -> None:
+    old, new = fill("P001"), fill("P001")
+    old.set("agreement", "goal_1", "Goal one")
+    old.set("agreement", "goal_3", "Goal three")
+    old.save(programme / "v1.xlsx", saved_at=dt.datetime(2026, 3, 1, 9, 0))
+    new.set("agreement", "goal_1", "Goal one")
+    new.save(programme / "inbox" / "v2.xlsx", saved_at=dt.datetime(2026, 3, 1, 11, 0))
+    sync_programme(programme, now=RETURNED)
+    (programme / "v1.xlsx").rename(programme / "inbox" / "v1.xlsx")  # the older one, late
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.status == "accepted"
+    assert ("VAL011", "Goal three") in {(x.code, x.value) for x in outcome.findings}
+    values = ledger_values("P001")
+    assert ("agreement", "", "goal_3") not in values
+    assert values[("agreement", "", "goal_1")] == "Goal one"

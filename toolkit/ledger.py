@@ -526,6 +526,24 @@ class Ledger:
             snapshots.append({(t, r, f): v for t, r, f, v in rows})
         return snapshots
 
+    def newer_copy_snapshot(
+        self, pair_id: str, revision: int, returned_by: str, saved_at: str
+    ) -> tuple[dict[ValueKey, str], int, str] | None:
+        """The snapshot of the same copy saved next after ``saved_at`` (with its submission id
+        and saved-at time), or None: a stale file must not bring back what it no longer held."""
+        row = self.conn.execute(
+            "SELECT submission_id, saved_at FROM submissions WHERE pair_id = ? AND revision = ? "
+            "AND returned_by = ? AND status = 'accepted' AND saved_at > ? "
+            "ORDER BY saved_at, submission_id LIMIT 1",
+            (pair_id, revision, returned_by, saved_at),
+        ).fetchone()
+        if row is None:
+            return None
+        rows = self.conn.execute(
+            "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?", (row[0],)
+        )
+        return {(t, r, f): v for t, r, f, v in rows}, row[0], row[1]
+
     def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str, str, int]]:
         """Current value of each field of a pair, with the saved-at time, the sender's copy
         ("Who is sending this copy?") and the submission id of the file it came from."""
