@@ -517,14 +517,15 @@ class Ledger:
             "ORDER BY saved_at, submission_id",
             (pair_id, revision, returned_by, saved_at),
         ).fetchall()
-        snapshots = []
-        for (submission_id,) in ids:
-            rows = self.conn.execute(
-                "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?",
-                (submission_id,),
-            )
-            snapshots.append({(t, r, f): v for t, r, f, v in rows})
-        return snapshots
+        return [self._snapshot(submission_id) for (submission_id,) in ids]
+
+    def _snapshot(self, submission_id: int) -> dict[ValueKey, str]:
+        """What one accepted file held (its non-empty fields)."""
+        rows = self.conn.execute(
+            "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?",
+            (submission_id,),
+        )
+        return {(t, r, f): v for t, r, f, v in rows}
 
     def newer_copy_snapshot(
         self, pair_id: str, revision: int, returned_by: str, saved_at: str
@@ -539,10 +540,7 @@ class Ledger:
         ).fetchone()
         if row is None:
             return None
-        rows = self.conn.execute(
-            "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?", (row[0],)
-        )
-        return {(t, r, f): v for t, r, f, v in rows}, row[0], row[1]
+        return self._snapshot(row[0]), row[0], row[1]
 
     def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str, str, int]]:
         """Current value of each field of a pair, with the saved-at time, the sender's copy
