@@ -39,6 +39,10 @@ _T: dict[str, dict[str, str]] = {
                     "fr": "Non accepté : voir ci-dessous et le renvoyer.",
                     "es": "No aceptado: vea abajo y envíelo de nuevo.",
                     "pt": "Não aceite: veja abaixo e envie-o de novo."},
+    "held": {"en": "Received: waiting for the coordinator to confirm who sent it.",
+             "fr": "Reçu : en attente de la confirmation de l'expéditeur par le coordinateur.",
+             "es": "Recibido: a la espera de que el coordinador confirme quién lo envió.",
+             "pt": "Recebido: à espera de que o coordenador confirme quem o enviou."},
     "sheet": {"en": "Sheet", "fr": "Feuille", "es": "Hoja", "pt": "Folha"},
     "read": {"en": "Values read", "fr": "Valeurs lues", "es": "Valores leídos",
              "pt": "Valores lidos"},
@@ -59,24 +63,43 @@ _T: dict[str, dict[str, str]] = {
 
 def write_receipts(root: Path, result: Any) -> list[Path]:
     """Write one receipt per processed file of a sync result (``sync.run.SyncResult``) into
-    ``outbox/receipts/``; nothing for a dry run. Returns the receipts written."""
+    ``outbox/receipts/``; nothing for a dry run. Returns the receipts written. (``sync``
+    writes each receipt as it takes the file in, with a :class:`ReceiptWriter`; this is for
+    a result obtained without one.)"""
     if result.dry_run:
         return []
-    folder = ProgrammeFolder(root)
-    programme = load_programme(folder.config)
-    contract = load_contract(framework_for(folder.root, programme))
-    titles = {tool.code: tool.title for tool in contract.tools}
-    target = folder.outbox / RECEIPTS_FOLDER
-    written = []
+    writer = ReceiptWriter(root)
     for outcome in result.files:
-        if not outcome.recorded:
-            continue
-        lang = outcome.language or programme.default_language
-        data = strict(lambda o=outcome, lang=lang: _render(o, lang, titles), "a receipt")
-        path = target / receipt_name(outcome.sha256, outcome.name)
+        writer(outcome, keep_existing=not outcome.recorded)
+    return writer.written
+
+
+class ReceiptWriter:
+    """Writes the receipt of one file at a time, as sync takes it in: passed to
+    ``sync_programme(receipts=...)``, it writes each receipt before the file is recorded and
+    leaves the inbox, so a sync killed at any point leaves no file without its receipt."""
+
+    def __init__(self, root: Path) -> None:
+        folder = ProgrammeFolder(root)
+        self.programme = load_programme(folder.config)
+        contract = load_contract(framework_for(folder.root, self.programme))
+        self.titles = {tool.code: tool.title for tool in contract.tools}
+        self.order = [tool.code for tool in contract.tools]
+        self.target = folder.outbox / RECEIPTS_FOLDER
+        self.written: list[Path] = []
+        """The receipts written so far, in order."""
+
+    def __call__(self, outcome: Any, keep_existing: bool = False) -> Path | None:
+        """Write the receipt of ``outcome`` (a ``sync.run.FileOutcome``); with
+        ``keep_existing``, only when it has none yet (a file an interrupted sync recorded)."""
+        path = self.target / receipt_name(outcome.sha256, outcome.name)
+        if keep_existing and path.is_file():
+            return None
+        lang = outcome.language or self.programme.default_language
+        data = strict(lambda: _render(outcome, lang, self.titles, self.order), "a receipt")
         write_atomic(path, data)
-        written.append(path)
-    return written
+        self.written.append(path)
+        return path
 
 
 def receipt_name(sha256: str, file_name: str) -> str:
@@ -85,7 +108,7 @@ def receipt_name(sha256: str, file_name: str) -> str:
     return f"receipt_{sha256[:12]}_{stem.strip('_.') or 'file'}.xlsx"
 
 
-def _render(outcome: Any, lang: str, titles: dict[str, Any]) -> bytes:
+def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -> bytes:
     received = dt.datetime.fromisoformat(outcome.saved_at) if outcome.saved_at else None
     book = Book(received or dt.datetime(2000, 1, 1), title=_T["title"][lang])
     ws = book.wb.add_worksheet(clip(_T["title"][lang], 31))
@@ -101,7 +124,7 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any]) -> bytes:
             "pair",
             f"{outcome.pair_id or '?'}" + (f" (r{outcome.revision})" if outcome.revision else ""),
         ),
-        ("result", _T[outcome.status][lang]),
+        ("result", _T[_result(outcome)][lang]),
     ]
     row = 2
     for key, value in facts:
@@ -109,13 +132,15 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any]) -> bytes:
         ws.merge_range(row, 1, row, 4, value, book.fmt["value"])
         row += 1
     row += 1
-    if outcome.read_by_sheet:
+    # The sheets in workbook order, each that held or changed something.
+    shown_sheets = [c for c in order if c in outcome.read_by_sheet or c in outcome.applied_by_sheet]
+    if shown_sheets:
         for c, key in enumerate(("sheet", "read", "taken")):
             ws.write_string(row, c, _T[key][lang], book.fmt["header"])
-        for code, count in outcome.read_by_sheet.items():
+        for code in shown_sheets:
             row += 1
             ws.write_string(row, 0, tr(titles[code], lang))
-            ws.write_number(row, 1, count)
+            ws.write_number(row, 1, outcome.read_by_sheet.get(code, 0))
             ws.write_number(row, 2, outcome.applied_by_sheet.get(code, 0))
         row += 2
     ws.write_string(row, 0, _T["findings"][lang], book.fmt["bold"])
@@ -130,9 +155,16 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any]) -> bytes:
             ws.write_string(row, c, _T[key][lang], book.fmt["header"])
         for f in shown:
             row += 1
-            cells = [f.sheet, f.cell, f.column, f.value, f.code, f.text_in(lang), f.todo_in(lang)]
+            todo = f.pair_todo_in(lang)
+            cells = [f.sheet, f.cell, f.column, f.value, f.code, f.text_in(lang), todo]
             for c, text in enumerate(cells):
                 ws.write_string(row, c, clip(str(text), 32_000), book.fmt["wrap"])
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     return book.close()
+
+
+def _result(outcome: Any) -> str:
+    """The key of the result line: a file held for the coordinator (IDN006) is not refused."""
+    reason = outcome.reason
+    return "held" if reason is not None and reason.code == "IDN006" else outcome.status

@@ -8,6 +8,7 @@ snapshot, or the finding that keeps the file out.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,15 +17,23 @@ from typing import Any
 
 from sync.identify import identify, identify_from_start
 from sync.parse import Snapshot, parse_workbook
-from sync.reader import file_saved_at, read_workbook
+from sync.reader import file_saved_at, in_utc, read_workbook
 from sync.values import ChoiceIndex
-from toolkit.contract import Contract, LayoutKind, rows_for
-from toolkit.encryption import candidate_passwords, decrypt, is_encrypted
+from toolkit.contract import Contract, FieldType, LayoutKind, rows_for
+from toolkit.countries import default_countries
+from toolkit.encryption import (
+    MAX_SPIN_COUNT,
+    Decryption,
+    candidate_passwords,
+    decrypt,
+    is_encrypted,
+)
 from toolkit.framework import Framework
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger, PairRecord
 from toolkit.messages import Finding, finding
 from toolkit.programme import Programme
+from toolkit.text import tr
 
 
 @dataclass
@@ -34,7 +43,8 @@ class Examined:
     identity: PairIdentity | None = None
     snapshot: Snapshot | None = None
     findings: list[Finding] = field(default_factory=list)
-    """The reason for a refusal, or the notes about an accepted file (IDN006)."""
+    """The reason for a refusal, or the notes about an accepted file (IDN008). A file held
+    for the coordinator (IDN006) has the identity it appears to have, but no snapshot."""
     saved_at: str | None = None
     language: str = ""
     read_by_sheet: dict[str, int] = field(default_factory=dict)
@@ -96,12 +106,13 @@ def examine(
 ) -> Examined:
     """Examine a file (its bytes ``data``, also at ``path`` for the readers); ``extents``
     as in :func:`toolkit.filesafety.inspect_workbook`."""
-    if is_encrypted(data):
+    encrypted = is_encrypted(data)
+    if encrypted:
         opened = decrypt(data, candidate_passwords(name, ctx.passwords()))
-        if opened is None:
-            return Examined(findings=[finding("FIL004", file=name)])
+        if opened.data is None:
+            return Examined(findings=[_locked(name, opened, bool(ctx.passwords()))])
         path = ctx.scratch / f"{hashlib.sha256(data).hexdigest()[:16]}.xlsx"
-        path.write_bytes(opened[0])
+        path.write_bytes(opened.data)
         saved_at = saved_at or file_saved_at(path)
     read = read_workbook(path, display_name=name, reader=reader, extents=extents)
     if not read.ok:
@@ -129,6 +140,95 @@ def examine(
         if any(f.code in ("VAL007", "VAL008", "VAL016") for f in snapshot.findings):
             detail = "its sheets or headers differ from the workbook as issued"
             return Examined(findings=[finding("IDN007", file=name, detail=detail)])
-        notes.append(found.note)
-    counts = dict(sorted(Counter(k[0] for k in snapshot.values).items()))
+        confirmed = ctx.ledger.identity_confirmation(hashlib.sha256(data).hexdigest())
+        if confirmed is None:
+            # Anyone can type a pair's code and names on Start here: held for the coordinator.
+            return Examined(ident, None, [found.note], saved_at, pair.language)
+        if confirmed[0] != ident.pair_id:
+            detail = f"the coordinator confirmed pair {confirmed[0]}, it names {ident.pair_id}"
+            return Examined(findings=[finding("IDN007", file=name, detail=detail)])
+        when = confirmed[1][:16].replace("T", " ")
+        notes.append(finding("IDN008", file=name, value=ident.pair_id, detail=when))
+    if not encrypted and _issued_encrypted(ctx, ident.pair_id):
+        notes.append(finding("FIL015", file=name, value=ident.pair_id))
+    notes += _implausible_dates(snapshot, ctx, name, ident.language)
+    saved_at = _saved_in_utc(saved_at, ident, country, name, notes)
+    # Values read: the cells that hold something (an empty cell is read, but holds nothing).
+    counts = dict(sorted(Counter(k[0] for k, v in snapshot.values.items() if v).items()))
     return Examined(ident, snapshot, notes, saved_at, pair.language, counts)
+
+
+def _locked(name: str, opened: Decryption, issued_encrypted: bool) -> Finding:
+    """Why an encrypted file stays closed, and what the coordinator can do about it."""
+    if opened.too_costly:
+        spin, limit = f"{opened.spin_count:,}", f"{MAX_SPIN_COUNT:,}"
+        return finding("FIL012", file=name, value=spin, detail=limit)
+    if opened.left:
+        return finding("FIL013", file=name, value=opened.tried, detail=opened.left)
+    if issued_encrypted and not opened.damaged:
+        return finding("FIL014", file=name)
+    return finding("FIL004", file=name)
+
+
+def _issued_encrypted(ctx: ExamineContext, pair_id: str) -> bool:
+    """Whether this programme encrypts its workbooks and issued this pair's with a password."""
+    kept = ctx.passwords()
+    return ctx.programme.confidentiality.encrypt_workbooks and (pair_id in kept or "*" in kept)
+
+
+def _saved_in_utc(
+    saved_at: str | None, ident: PairIdentity, country: str, name: str, notes: list[Finding]
+) -> str | None:
+    """The file's saved-at time in UTC: a time without a zone is read in the mentee's
+    country's time (noted), and one before the revision was issued (a clock running behind)
+    is taken as the issue time, so that the copy is not judged older than it is."""
+    if not saved_at:
+        return saved_at
+    if dt.datetime.fromisoformat(saved_at).tzinfo is None:
+        offset = default_countries().get(country)
+        hours = offset.utc_offset if offset else 0.0
+        notes.append(finding("FIL016", file=name, value=saved_at.replace("T", " "),
+                             detail=f"UTC{hours:+g}", country=country or "?"))  # fmt: skip
+        saved_at = in_utc(saved_at, hours)
+    if not ident.issued_at:
+        return saved_at
+    issued = dt.datetime.fromisoformat(ident.issued_at)
+    if issued.tzinfo is None:
+        issued = issued.replace(tzinfo=dt.timezone.utc)
+    if dt.datetime.fromisoformat(saved_at) < issued:
+        return issued.astimezone(dt.timezone.utc).isoformat()
+    return saved_at
+
+
+DATE_MARGIN = dt.timedelta(days=92)
+"""How far after the cycle's end a typed date is still plausible (late sessions, reviews)."""
+
+
+def _implausible_dates(
+    snapshot: Snapshot, ctx: ExamineContext, name: str, lang: str
+) -> list[Finding]:
+    """A warning for each date before the cycle started or well after it ended: a typing
+    slip such as 2062 for 2026 (the value is kept)."""
+    cycle = ctx.programme.cycle
+    start = cycle.start_date.replace(day=1)
+    months = start.month - 1 + cycle.months
+    end = dt.date(start.year + months // 12, months % 12 + 1, 1) + DATE_MARGIN
+    notes = []
+    for key, value in snapshot.values.items():
+        spec = ctx.contract.tool(key[0]).field(key[2])
+        if spec.type is not FieldType.DATE or not value:
+            continue
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            continue
+        if start <= day < end:
+            continue
+        sheet, cell = snapshot.cells.get(key, ("", ""))
+        row = f" ({key[1]})" if key[1] else ""
+        column = tr(spec.label, lang) + row
+        span = f"{start.isoformat()} to {(end - DATE_MARGIN - dt.timedelta(days=1)).isoformat()}"
+        notes.append(finding(
+            "VAL019", file=name, sheet=sheet, cell=cell, column=column, value=value, detail=span
+        ))  # fmt: skip
+    return notes

@@ -52,6 +52,8 @@ class Snapshot:
     returned_by: str = ""
     """Who sent this copy (Start here): it names the copy, so it is kept with the submission
     rather than merged as a value."""
+    cells: dict[ValueKey, tuple[str, str]] = field(default_factory=dict)
+    """Where each value was read: (sheet title as in the file, cell such as C7)."""
 
 
 def parse_workbook(
@@ -235,7 +237,9 @@ class _Reader:
         if result.code:
             self._note(result.code, r, c, spec, raw, **(result.facts or {}))
         if result.ok:
-            self.snapshot.values[(self.tool.code, row_key, spec.code)] = result.value or ""
+            key = (self.tool.code, row_key, spec.code)
+            self.snapshot.values[key] = result.value or ""
+            self.snapshot.cells[key] = (self.sheet.title, xl_rowcol_to_cell(r, c))
 
     def _note(
         self, code: str, r: int, c: int, spec: FieldSpec | Column, raw: object, **facts: object

@@ -108,10 +108,12 @@ def _ole2_saved_at(path: Path) -> str | None:
 
 def file_saved_at(path: Path) -> str | None:
     """When the file says it was last saved, from its document properties (xlsx, ods) or
-    summary information (xls), as UTC ISO 8601; None when it does not say.
+    summary information (xls), as UTC ISO 8601; None when it does not say. A time the file
+    gives without a time zone (LibreOffice's .ods: its local time) is returned without an
+    offset; :func:`in_utc` reads it in the pair's country's time.
 
-    LibreOffice writes its local time (marked as UTC in .xlsx, unmarked in .ods), so times from
-    files saved in different time zones can be a few hours apart from the truth.
+    LibreOffice also writes its local time marked as UTC in .xlsx, which cannot be told apart:
+    such times can be a few hours apart from the truth.
     """
     found = None
     try:
@@ -133,5 +135,16 @@ def file_saved_at(path: Path) -> str | None:
     except (OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError, RuntimeError):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
+        # Local time of wherever it was saved (LibreOffice's .ods): left without an offset, so
+        # that sync can read it in the pair's country's time once it knows the pair.
+        return moment.replace(microsecond=0).isoformat()
     return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def in_utc(stamp: str, utc_offset: float) -> str:
+    """A saved-at time in UTC: one without an offset is read as local time ``utc_offset``
+    hours from UTC; one with an offset is kept."""
+    moment = dt.datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=utc_offset)))
+    return moment.astimezone(dt.timezone.utc).isoformat()

@@ -54,8 +54,12 @@ from toolkit.framework import framework_for
 from toolkit.ledger import Conflict, Ledger, SubmissionRecord, ValueKey, now_iso
 from toolkit.messages import Finding, Severity, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
+from toolkit.text import tr
 
 Progress = Callable[[int, int, str], None]
+Receipts = Callable[["FileOutcome", bool], object]
+"""Writes one file's receipt (``builders.receipt.ReceiptWriter``); the flag asks to keep a
+receipt that already exists."""
 
 ACCEPTED = "accepted"
 QUARANTINED = "quarantined"
@@ -87,6 +91,9 @@ class FileOutcome:
     conflicts: list[Conflict] = field(default_factory=list)
     recorded: bool = True
     """False for the inbox copy of a file an interrupted sync had already recorded."""
+    resumed: bool = False
+    """True for a file an interrupted sync took in (and recorded) but could not remove from
+    the inbox: its status and findings are what that sync found."""
 
     @property
     def reason(self) -> Finding | None:
@@ -135,8 +142,14 @@ def sync_programme(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    receipts: Receipts | None = None,
 ) -> SyncResult:
-    """Take every file of the programme's inbox into its ledger."""
+    """Take every file of the programme's inbox into its ledger.
+
+    ``receipts`` writes each file's receipt as it is taken in, before it is recorded and
+    leaves the inbox (not in a dry run): a receipt written before a crash is written again,
+    under the same name, when the next sync takes the file in, and a file an interrupted sync
+    recorded gets its receipt now if it has none yet. So every file gets exactly one."""
     folder = ProgrammeFolder(root)
     folder.require()
     programme = load_programme(folder.config)
@@ -162,6 +175,7 @@ def sync_programme(
                 ledger, programme, framework, contract, ChoiceIndex(contract), Path(tmp)
             )
             ingest = _Ingest(folder, ledger, programme, context, stamp, dry_run, reader)
+            ingest.receipts = None if dry_run else receipts
             ingest.resuming = lock.note is not None
             # Workers examine every file ahead of the merge, except known duplicates.
             known = ledger.accepted_sha256s()
@@ -211,7 +225,11 @@ class _Ingest:
         self.tmp = context.scratch
         self.resuming = False
         """True after an interrupted sync (its stale lock was taken over)."""
+        self.receipts: Receipts | None = None
         self._done: list[Path] = []
+        self._cells: dict[ValueKey, tuple[str, str]] = {}
+        """Where the file being merged holds each value (sheet, cell)."""
+        self._names: dict[int, str] = {}
 
     def one(
         self, path: Path, saved_at: str | None, prepared: Examined | None = None
@@ -285,12 +303,9 @@ class _Ingest:
         resumed = self.ledger.resumed_submission(outcome.sha256, name) if self.resuming else None
         if resumed is not None and (self.folder.root / resumed.stored_as).is_file():
             # An interrupted sync recorded this very file but could not remove it from the
-            # inbox: it is done, and recording it again would list it twice.
-            outcome.status, outcome.recorded = DUPLICATE, False
-            outcome.pair_id, outcome.revision = resumed.pair_id, resumed.revision
-            outcome.stored_as = resumed.stored_as
-            outcome.findings.append(finding("FIL005", file=name, value=resumed.file_name))
-            return outcome
+            # inbox: it is done, and recording it again would list it twice. It is reported as
+            # that sync found it, and gets its receipt if that sync could not write it.
+            return self._resumed(outcome, resumed)
         try:
             if data is None:  # too large to read: refused before any reader sees it
                 detail = f"{size:,} bytes, the limit is {MAX_FILE_BYTES:,}"
@@ -308,6 +323,19 @@ class _Ingest:
             snapshot, applied = None, {}
         outcome.findings.extend(notes or [])
         return self._finish(path, outcome, data, applied, snapshot)
+
+    def _resumed(self, outcome: FileOutcome, record: SubmissionRecord) -> FileOutcome:
+        """A file an interrupted sync recorded, as that sync took it in."""
+        outcome.status, outcome.recorded, outcome.resumed = record.status, False, True
+        outcome.pair_id, outcome.revision = record.pair_id, record.revision
+        outcome.stored_as, outcome.saved_at = record.stored_as, record.saved_at
+        outcome.values_new, outcome.values_changed = record.values_new, record.values_changed
+        pair = self.ledger.pair(record.pair_id) if record.pair_id else None
+        outcome.language = pair.language if pair else ""
+        outcome.findings = self.ledger.submission_findings(record.submission_id, outcome.name)
+        if self.receipts is not None:
+            self.receipts(outcome, True)
+        return outcome
 
     def _examine(
         self, path: Path, data: bytes, outcome: FileOutcome, saved_at: str | None,
@@ -328,6 +356,9 @@ class _Ingest:
         if found.identity is None or found.snapshot is None:
             outcome.status = QUARANTINED
             outcome.findings.extend(found.findings)
+            if found.identity is not None:  # held: the pair it appears to be, for the receipt
+                outcome.pair_id, outcome.revision = found.identity.pair_id, None
+                outcome.language = found.language
             return None
         outcome.pair_id, outcome.revision = found.identity.pair_id, found.identity.revision
         outcome.language = found.language
@@ -364,6 +395,10 @@ class _Ingest:
             known = self.ledger.known_values(pair_id, revision)
             bases = ()
         current = self.ledger.current_sources(pair_id)
+        self._cells = snapshot.cells
+        # The same copy saved later already arrived: what it no longer holds stays out.
+        newer = self.ledger.newer_copy_snapshot(pair_id, revision, copy, outcome.saved_at)
+        newer = newer if copy else None
         # The state this copy started from: its last return, or the workbook as issued.
         start = bases[0] if bases else issued
         applied: dict[ValueKey, str] = {}
@@ -386,7 +421,7 @@ class _Ingest:
                 outcome.conflicts.append(
                     Conflict(pair_id, key, value, now, source_id, value if wins else now)
                 )
-                other = f"a file saved {source_saved[:16].replace('T', ' ')} UTC"
+                other = f"{self._file_of(source_id)!r} ({_when(source_saved)} UTC)"
                 outcome.findings.append(self._note(
                     outcome, "SYN003", key, value, now, other=other,
                     winner=value if wins else now,
@@ -395,9 +430,15 @@ class _Ingest:
                     applied[key] = value
                     outcome.values_changed += 1
                 continue
+            if newer is not None and value and not newer[0].get(key):
+                # This copy, saved later, was emptied here: an older save cannot bring it back.
+                outcome.findings.append(self._stale(outcome, key, value, now, newer[2], newer[1]))
+                continue
             if source_saved > outcome.saved_at:
                 if not own:  # the sender's own newer file already replaced it: nothing to say
-                    outcome.findings.append(self._stale(outcome, key, value, now, source_saved))
+                    outcome.findings.append(
+                        self._stale(outcome, key, value, now, source_saved, source_id)
+                    )
                 continue
             if value == "" and now and not own:
                 outcome.findings.append(self._note(outcome, "VAL012", key, value, now))
@@ -411,19 +452,29 @@ class _Ingest:
         return applied
 
     def _stale(
-        self, outcome: FileOutcome, key: ValueKey, value: str, now: str, saved: str
+        self, outcome: FileOutcome, key: ValueKey, value: str, now: str, saved: str, source: int
     ) -> Finding:
-        detail = f"on {saved[:16].replace('T', ' ')} UTC"
+        detail = f"{self._file_of(source)!r}, {_when(saved)} UTC"
         return self._note(outcome, "VAL011", key, value, now, detail=detail)
+
+    def _file_of(self, submission_id: int) -> str:
+        """The name of the file a submission came in (cached for the run)."""
+        if submission_id not in self._names:
+            self._names[submission_id] = self.ledger.submission_file_name(submission_id)
+        return self._names[submission_id]
 
     def _note(
         self, outcome: FileOutcome, code: str, key: ValueKey, value: str, now: str, **facts: str
     ) -> Finding:
+        """A finding about one field of the merge, in the pair's language, at the cell of
+        this file it was read from (none for a field the file does not hold)."""
+        lang = outcome.language or self.programme.default_language
         tool = self.contract.tool(key[0])
         row = f" ({key[1]})" if key[1] else ""
+        sheet, cell = self._cells.get(key, (tr(tool.title, lang), ""))
         return finding(
-            code, file=outcome.name, sheet=tool.title["en"], value=value, current=now,
-            column=tool.field(key[2]).label["en"] + row, **facts,
+            code, file=outcome.name, sheet=sheet, cell=cell, value=value, current=now,
+            column=tr(tool.field(key[2]).label, lang) + row, **facts,
         )  # fmt: skip
 
     def _finish(
@@ -439,6 +490,9 @@ class _Ingest:
         size = len(data) if data is not None else path.stat().st_size if path else 0
         if not self.dry_run:
             self._keep(path, target, outcome, data)
+        if self.receipts is not None:
+            # Before it is recorded: a crash after this writes the same receipt again.
+            self.receipts(outcome, False)
         # 2. Record it, all or nothing (in a dry run, inside the run's undone transaction).
         reason = outcome.reason
         record = SubmissionRecord(
@@ -495,6 +549,11 @@ class _Ingest:
         if outcome.status == DUPLICATE:
             return self.folder.archive / "duplicates" / stored
         return self.folder.archive / stored
+
+
+def _when(stamp: str) -> str:
+    """An ISO time as people read it: ``2026-03-01 09:00``."""
+    return stamp[:16].replace("T", " ")
 
 
 def _display_name(inbox: Path, path: Path) -> str:

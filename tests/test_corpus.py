@@ -10,6 +10,7 @@ of ``test_hostile_returns.py`` complete the corpus.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import subprocess
 import zipfile
@@ -116,9 +117,9 @@ def _mdy_country(programme: Path) -> None:
     )
 
 
-def _encrypted_build(ctx: Context, name: str) -> dict[str, bytes]:
+def _encrypted_build(ctx: Context, name: str, wrong: bool = False) -> dict[str, bytes]:
     """Issue revision 2 encrypted, fill it (decrypted, as Excel would show it), save it
-    encrypted with the same password, as Excel does."""
+    encrypted with the same password, as Excel does (with ``wrong``, with another one)."""
     import msoffcrypto
 
     result = build_programme(ctx.programme, refresh=True, encrypt=True, now=NOW)
@@ -135,7 +136,14 @@ def _encrypted_build(ctx: Context, name: str) -> dict[str, bytes]:
     f.set("start", "returned_by", "mentee")
     _typical(f)
     f.save(plain)
-    return {name: encrypt(plain.read_bytes(), password)}
+    return {name: encrypt(plain.read_bytes(), "not-the-one" if wrong else password)}
+
+
+def _costly(data: bytes) -> bytes:
+    """An encrypted workbook whose key derivation asks for 999,999 rounds instead of 100,000
+    (msoffcrypto would spend about 2 s a password on it; 10,000,000 rounds, 19 s)."""
+    assert data.count(b'spinCount="100000"') == 1
+    return data.replace(b'spinCount="100000"', b'spinCount="999999"')
 
 
 CASES: dict[str, Case] = {
@@ -182,10 +190,10 @@ CASES: dict[str, Case] = {
         },
         values={"P001": EXPECTED},
     ),
-    "hidden identity sheet lost in a copy": Case(
+    "hidden identity sheet lost in a copy: held for the coordinator": Case(
         lambda c: {"copy.xlsx": c.filled(change=_without_meta)},
+        status="quarantined",
         code="IDN006",
-        values={"P001": EXPECTED},
     ),
     "deleted row": Case(
         lambda c: {"row gone.xlsx": c.filled(change=_delete_month_12)},
@@ -210,6 +218,16 @@ CASES: dict[str, Case] = {
     "unambiguous month-first date": Case(
         lambda c: {"d.xlsx": c.filled(change=_date_text("03/25/2026"))},
         values={"P001": EXPECTED | {("sessions", "2", "session_date"): "2026-03-25"}},
+    ),
+    "date typed far after the cycle (2062 for 2026): kept, with a warning": Case(
+        lambda c: {"d.xlsx": c.filled(change=_date_text("2062-02-17"))},
+        code="VAL019",
+        values={"P001": EXPECTED | {("sessions", "2", "session_date"): "2062-02-17"}},
+    ),
+    "date typed before the cycle started: kept, with a warning": Case(
+        lambda c: {"d.xlsx": c.filled(change=_date_text("2025-06-02"))},
+        code="VAL019",
+        values={"P001": EXPECTED | {("sessions", "2", "session_date"): "2025-06-02"}},
     ),
     "date typed year first with slashes": Case(
         lambda c: {"d.xlsx": c.filled(change=_date_text("2026/02/17"))},
@@ -273,6 +291,16 @@ CASES: dict[str, Case] = {
     ),
     "email without a workbook": Case(
         lambda c: {"thanks.eml": _eml({})}, status="quarantined", code="FIL009"
+    ),
+    "encrypted with a crafted, very slow key derivation": Case(
+        lambda c: {"slow.xlsx": _costly(encrypt(c.filled(), "guess-me"))},
+        status="quarantined",
+        code="FIL012",
+    ),
+    "encrypted with another password than the pair was given": Case(
+        lambda c: _encrypted_build(c, "test_P001_r2.xlsx", wrong=True),
+        status="quarantined",
+        code="FIL014",
     ),
     "encrypted with a password this programme never issued": Case(
         lambda c: {"locked.xlsx": encrypt(c.filled(), "guess-me")},
@@ -396,7 +424,11 @@ def test_libreoffice_resave_merges(
     source = libreoffice_returns[f"{pair_id}.{fmt}"]
     (programme / "inbox" / f"Re {pair_id}.{fmt}").write_bytes(source.read_bytes())
     [outcome] = sync_programme(programme, now=RETURNED).files
-    assert (outcome.status, outcome.pair_id, outcome.findings) == ("accepted", pair_id, [])
+    # An .ods gives its saved-at time without a time zone: read in the mentee's ("FIL016").
+    codes = [x.code for x in outcome.findings]
+    assert (outcome.status, outcome.pair_id, codes) == (
+        "accepted", pair_id, ["FIL016"] if fmt == "ods" else []
+    )  # fmt: skip
     assert ledger_values(pair_id) == LO_EXPECTED
     if fmt == "xls":  # .xls keeps its saved-at time in its summary information
         from sync.reader import file_saved_at
@@ -419,3 +451,178 @@ def test_the_corpus_is_large_enough() -> None:
     from tests.test_hostile_returns import CASES as HOSTILE
 
     assert len(CASES) + len(HOSTILE) + 5 >= 30
+
+
+def test_an_encrypted_file_gets_a_bounded_number_of_tries(
+    programme: Path, fill, tmp_path: Path, monkeypatch
+) -> None:
+    import toolkit.encryption
+
+    files = _encrypted_build(Context(programme, fill, tmp_path), "attachment.xlsx", wrong=True)
+    (programme / "inbox" / "attachment.xlsx").write_bytes(files["attachment.xlsx"])
+    monkeypatch.setattr(toolkit.encryption, "MAX_TRIES", 2)  # three pairs' passwords are kept
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert (outcome.status, outcome.reason.code) == ("quarantined", "FIL013")
+    assert outcome.reason.value == "2" and "P007_attachment.xlsx" in outcome.reason.todo
+
+
+def test_a_return_without_its_password_is_noted(programme: Path, fill) -> None:
+    config = programme / "programme.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\nconfidentiality:\n  encrypt_workbooks: true\n",
+        encoding="utf-8",
+    )
+    build_programme(programme, refresh=True, now=NOW)
+    f = fill("P001")  # revision 1, as issued before the policy: filled and saved plainly
+    f.save(programme / "inbox" / "P001.xlsx")
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.status == "accepted"
+    assert ("FIL015", "P001") in {(x.code, x.value) for x in outcome.findings}
+
+
+def _posing_as(pair_id: str, mentor: str, mentee: str) -> Callable[[PairWorkbookFiller], None]:
+    """The identity sheet deleted and another pair's code and names typed on Start here."""
+
+    def change(f: PairWorkbookFiller) -> None:
+        _without_meta(f)
+        ws = f.wb["Start here"]
+        for row in ws.iter_rows():
+            label = str(row[0].value or "")
+            if label in ("Pair code", "Mentor", "Mentee"):
+                row[1].value = {"Pair code": pair_id, "Mentor": mentor, "Mentee": mentee}[label]
+
+    return change
+
+
+def test_a_file_identified_only_from_start_here_waits_for_the_coordinator(
+    programme: Path, fill, ledger_values, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from builders.receipt import receipt_name
+    from toolkit.cli import cli
+
+    ctx = Context(programme, fill, tmp_path)
+    before = ledger_values("P002")
+    people = {p[0]: p[1] for p in PEOPLE}
+    mentor, mentee = PAIRS[1]  # P002
+    data = ctx.filled("P001", change=_posing_as("P002", people[mentor], people[mentee]))
+    (programme / "inbox" / "from P001.xlsx").write_bytes(data)
+
+    sync = CliRunner().invoke(cli, ["sync", str(programme)])
+
+    assert sync.exit_code == 1, sync.output
+    assert "IDN006" in sync.output and "mentorkit accept" in sync.output
+    assert ledger_values("P002") == before  # P002's values are not overwritten
+    sha = hashlib.sha256(data).hexdigest()
+    receipt = programme / "outbox" / "receipts" / receipt_name(sha, "from P001.xlsx")
+    assert "en attente de la confirmation" in str(_receipt_cells(receipt))  # P002 speaks French
+
+    wrong = CliRunner().invoke(cli, ["accept", str(programme), "nothing.xlsx"])
+    assert wrong.exit_code == 2 and "SYN004" in wrong.output
+
+    confirmed = CliRunner().invoke(cli, ["accept", str(programme), "from P001.xlsx"])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert (programme / "inbox" / "from P001.xlsx").read_bytes() == data
+    [outcome] = sync_programme(programme, now=RETURNED).files
+    assert outcome.status == "accepted" and outcome.pair_id == "P002"
+    assert "IDN008" in {x.code for x in outcome.findings}
+
+
+def _receipt_cells(path: Path) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
+
+
+def test_a_conflict_speaks_the_pair_s_language_at_its_cell_and_names_the_other_file(
+    programme: Path, fill
+) -> None:
+    from builders.receipt import ReceiptWriter, receipt_name
+
+    mentor, mentee = fill("P002", sender="mentor"), fill("P002", sender="mentee")
+    mentor.set("agreement", "goal_1", "But du mentor")
+    mentor.save(programme / "inbox" / "mentor.xlsx", saved_at=dt.datetime(2026, 3, 2, 9, 0))
+    mentee.set("agreement", "goal_1", "But du mentoré")
+    mentee.save(programme / "inbox" / "mentee.xlsx", saved_at=dt.datetime(2026, 3, 9, 9, 0))
+
+    result = sync_programme(programme, now=RETURNED, receipts=ReceiptWriter(programme))
+
+    [conflict] = [x for o in result.files for x in o.findings if x.code == "SYN003"]
+    assert conflict.sheet == "Accord" and conflict.cell.startswith("B")  # French, located
+    assert conflict.column.startswith("Objectif")
+    assert "'mentor.xlsx'" in conflict.message
+    mentee_file = next(o for o in result.files if o.name == "mentee.xlsx")
+    cells = str(_receipt_cells(
+        programme / "outbox" / "receipts" / receipt_name(mentee_file.sha256, "mentee.xlsx")
+    ))  # fmt: skip
+    assert "indiquer au coordinateur" in cells and "master.xlsx" not in cells
+
+
+def _saved_without_zone(data: bytes, stamp: str) -> bytes:
+    """The workbook with its saved-at time given without a time zone (as an .ods gives it)."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp.encode() + rb"\2", body
+                )
+            target.writestr(item, body)
+    return out.getvalue()
+
+
+def test_a_saved_at_without_time_zone_is_the_mentee_s_local_time(
+    programme: Path, tmp_path: Path, fill
+) -> None:
+    data = Context(programme, fill, tmp_path).filled()
+    (programme / "inbox" / "local.xlsx").write_bytes(
+        _saved_without_zone(data, "2026-03-01T09:00:00")
+    )
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.saved_at == "2026-03-01T06:00:00+00:00"  # Kenya is UTC+3
+    assert ("FIL016", "2026-03-01 09:00:00") in {(x.code, x.value) for x in outcome.findings}
+
+
+def test_a_saved_at_before_the_revision_was_issued_is_taken_as_the_issue_time(
+    programme: Path, fill
+) -> None:
+    f = fill("P001")
+    f.set("agreement", "goal_1", "Typed on a computer whose clock runs a year behind")
+    f.save(programme / "inbox" / "behind.xlsx", saved_at=dt.datetime(2025, 1, 5, 9, 0))
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.saved_at == NOW.isoformat()
+
+
+def test_an_older_save_cannot_bring_back_what_the_newer_save_of_its_copy_emptied(
+    programme: Path, fill, ledger_values
+) -> None:
+    old, new = fill("P001"), fill("P001")
+    old.set("agreement", "goal_1", "Goal one")
+    old.set("agreement", "goal_3", "Goal three")
+    old.save(programme / "v1.xlsx", saved_at=dt.datetime(2026, 3, 1, 9, 0))
+    new.set("agreement", "goal_1", "Goal one")
+    new.save(programme / "inbox" / "v2.xlsx", saved_at=dt.datetime(2026, 3, 1, 11, 0))
+    sync_programme(programme, now=RETURNED)
+    (programme / "v1.xlsx").rename(programme / "inbox" / "v1.xlsx")  # the older one, late
+
+    [outcome] = sync_programme(programme, now=RETURNED).files
+
+    assert outcome.status == "accepted"
+    assert ("VAL011", "Goal three") in {(x.code, x.value) for x in outcome.findings}
+    values = ledger_values("P001")
+    assert ("agreement", "", "goal_3") not in values
+    assert values[("agreement", "", "goal_1")] == "Goal one"

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
 from builders.programme import build_programme
+from builders.receipt import ReceiptWriter, receipt_name
 from sync.lock import LOCK_NAME
 from sync.run import sync_programme
 from tests.test_roundtrip import _typical
@@ -82,6 +83,27 @@ def _meaningful(ledger_path: Path) -> dict[str, list[tuple]]:
     return out
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process still runs (a zombie waiting to be reaped has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` forked (Linux), waiting briefly for the first."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    for _ in range(200):
+        found = [int(p) for p in path.read_text().split()] if path.exists() else []
+        if found:
+            return found
+        time.sleep(0.01)
+    return []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kills and /proc: Linux")
 def test_a_sync_killed_mid_run_then_run_again_gives_the_same_ledger(
     programme: Path, fill, tmp_path: Path
 ) -> None:
@@ -111,15 +133,33 @@ def test_a_sync_killed_mid_run_then_run_again_gives_the_same_ledger(
         if done >= 5:
             break
         time.sleep(0.005)
+    children = _children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # Its reader and worker processes die with it (PR_SET_PDEATHSIG on Linux).
+    time.sleep(0.5)
+    assert children and not [pid for pid in children if _alive(pid)]
     assert 5 <= done < 41, "the sync was not interrupted mid-run"
     assert (programme / LOCK_NAME).exists()  # the killed sync left its lock
 
-    again = sync_programme(programme)
-    sync_programme(calm)
+    receipts = programme / "outbox" / "receipts"
+    before = {p.name for p in receipts.iterdir()} if receipts.is_dir() else set()
+    assert len(before) >= done - 1  # each recorded file's receipt was written before it
+    again = sync_programme(programme, receipts=ReceiptWriter(programme))
+    sync_programme(calm, receipts=ReceiptWriter(calm))
 
     assert [n.code for n in again.notes] == ["SYN002"]
+    # Files the killed sync recorded are reported as it took them in, not as duplicates.
+    resumed = [o for o in again.files if o.resumed]
+    assert resumed and {o.status for o in resumed} <= {"accepted", "quarantined"}
+    assert not [o for o in again.files if o.status == "duplicate"]
+    # Exactly one receipt per file, the same ones as an uninterrupted sync wrote.
+    with sqlite3.connect(ledger_path) as conn:
+        rows = conn.execute("SELECT sha256, file_name FROM submissions").fetchall()
+    expected = {receipt_name(sha, name) for sha, name in rows}
+    assert len(expected) == 41
+    assert {p.name for p in receipts.iterdir()} == expected
+    assert {p.name for p in (calm / "outbox" / "receipts").iterdir()} == expected
     killed, uninterrupted = _meaningful(ledger_path), _meaningful(calm / "mentorkit.db")
     for table in killed:
         assert set(killed[table]) ^ set(uninterrupted[table]) == set(), table
@@ -156,6 +196,7 @@ def test_a_locked_master_does_not_stop_the_sync(programme: Path, fill, monkeypat
 
     assert result.exit_code == 0, result.output
     assert f"mentorkit report {programme}" in result.output
+    assert "run the command again" not in result.output  # one instruction, not two
     with Ledger(programme / "mentorkit.db") as ledger:
         assert [s.status for s in ledger.submissions()] == ["accepted"]
     monkeypatch.setattr(builders.xlsx.os, "replace", real)
@@ -281,3 +322,67 @@ def test_the_ledger_is_one_plain_file_once_a_sync_is_done(programme: Path, fill)
     assert not list(programme.glob("mentorkit.db-*"))
     with sqlite3.connect(programme / "mentorkit.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_a_closed_stdout_does_not_stop_the_master_or_the_receipts(programme: Path, fill) -> None:
+    for i in range(3):
+        fill("P001").save(programme / "inbox" / f"{i}.xlsx", saved_at=RETURNED)
+    (programme / "inbox" / "junk.xlsx").write_bytes(b"not a workbook")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = "from toolkit.cli import main; main()"
+    sync = subprocess.Popen(
+        [sys.executable, "-c", code, "sync", str(programme)], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert sync.stdout is not None and sync.stderr is not None
+    sync.stdout.close()  # `| head -0`: the reader goes away before the sync prints anything
+    errors = sync.stderr.read().decode()
+    assert sync.wait(60) == 1  # a quarantined file: the coordinator's attention
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert (programme / "master.xlsx").is_file()
+    assert len(list((programme / "outbox" / "receipts").iterdir())) == 4
+
+
+def test_a_receipt_counts_filled_values_and_lists_sheets_in_workbook_order(
+    programme: Path, fill
+) -> None:
+    from builders.receipt import ReceiptWriter, receipt_name
+
+    f = fill("P001")
+    f.set("agreement", "goal_1", "One goal")
+    f.set("sessions", "minutes", 45, "1")
+    f.save(programme / "inbox" / "r.xlsx", saved_at=RETURNED)
+
+    [outcome] = sync_programme(programme, now=RETURNED, receipts=ReceiptWriter(programme)).files
+    rows = _sheets(programme / "outbox" / "receipts" / receipt_name(outcome.sha256, "r.xlsx"))
+    [table] = rows.values()
+    columns = ["Sheet", "Values read", "New or changed"]
+    header = next(i for i, r in enumerate(table) if r[:3] == columns)
+    listed = []
+    for r in table[header + 1 :]:
+        if not r[0]:
+            break
+        listed.append((r[0], r[1]))
+    assert listed == [("Agreement", 1), ("Session log", 1)]  # filled cells, in workbook order
+
+
+def test_build_refresh_says_how_many_pairs_it_refreshed(programme: Path, built) -> None:
+    result = CliRunner().invoke(cli, ["build", str(programme), "--refresh"])
+
+    assert result.exit_code == 0, result.output
+    assert "(0 new pair(s), 3 refreshed as a new revision)" in result.output
+
+
+def test_a_sync_with_only_a_conflict_needs_attention(programme: Path, fill) -> None:
+    mentor, mentee = fill("P001", sender="mentor"), fill("P001", sender="mentee")
+    mentor.set("agreement", "goal_1", "Mentor's goal")
+    mentor.save(programme / "inbox" / "mentor.xlsx", saved_at=dt.datetime(2026, 3, 2, 9, 0))
+    mentee.set("agreement", "goal_1", "Mentee's goal")
+    mentee.save(programme / "inbox" / "mentee.xlsx", saved_at=dt.datetime(2026, 3, 9, 9, 0))
+
+    result = sync_programme(programme, now=RETURNED)
+
+    assert {x.code for x in result.findings} == {"SYN003"}
+    assert result.exit_code == 1  # README: 1 = something needs the coordinator's attention
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(a conflict)" in readme.split("Exit codes:")[1][:600]

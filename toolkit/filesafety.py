@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -369,6 +370,20 @@ def _read_or_raise(path: Path) -> list[RawSheet]:
         raise IsolatedReadError(f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
 
+def die_with_parent() -> None:  # pragma: no cover - runs in a child
+    """Ask Linux to kill this (forked) process when the process that forked it dies, so a
+    sync killed with SIGKILL leaves no reader behind; elsewhere it does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def limit_reading_process() -> None:  # pragma: no cover - runs in a child
     """Limit this (forked child) process's memory for reading, and silence its stderr."""
     # The limit is on address space, so it is added to what the forked child already maps.
@@ -377,6 +392,7 @@ def limit_reading_process() -> None:  # pragma: no cover - runs in a child
             mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:  # no /proc (macOS): the limit is then not enforced there anyway
         mapped = 0
+    die_with_parent()
     limit = mapped + ISOLATED_MEMORY_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A reader that aborts prints a long backtrace; the coordinator gets a finding instead.

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import StoreError
-from toolkit.messages import Finding
+from toolkit.messages import Finding, Severity
 from toolkit.roster import Person
 
 SCHEMA_VERSION = "1"
@@ -179,6 +179,13 @@ CREATE TABLE IF NOT EXISTS workbook_passwords (
     pair_id TEXT PRIMARY KEY,
     password TEXT NOT NULL,
     created_at TEXT NOT NULL
+);
+-- sync review (issue 5): files identified only from their Start here sheet, held until the
+-- coordinator confirms which pair sent them (``mentorkit accept``), by their SHA-256.
+CREATE TABLE IF NOT EXISTS identity_confirmations (
+    sha256 TEXT PRIMARY KEY,
+    pair_id TEXT NOT NULL,
+    confirmed_at TEXT NOT NULL
 );
 """
 
@@ -510,14 +517,30 @@ class Ledger:
             "ORDER BY saved_at, submission_id",
             (pair_id, revision, returned_by, saved_at),
         ).fetchall()
-        snapshots = []
-        for (submission_id,) in ids:
-            rows = self.conn.execute(
-                "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?",
-                (submission_id,),
-            )
-            snapshots.append({(t, r, f): v for t, r, f, v in rows})
-        return snapshots
+        return [self._snapshot(submission_id) for (submission_id,) in ids]
+
+    def _snapshot(self, submission_id: int) -> dict[ValueKey, str]:
+        """What one accepted file held (its non-empty fields)."""
+        rows = self.conn.execute(
+            "SELECT tool, row_key, field, value FROM snapshots WHERE submission_id = ?",
+            (submission_id,),
+        )
+        return {(t, r, f): v for t, r, f, v in rows}
+
+    def newer_copy_snapshot(
+        self, pair_id: str, revision: int, returned_by: str, saved_at: str
+    ) -> tuple[dict[ValueKey, str], int, str] | None:
+        """The snapshot of the same copy saved next after ``saved_at`` (with its submission id
+        and saved-at time), or None: a stale file must not bring back what it no longer held."""
+        row = self.conn.execute(
+            "SELECT submission_id, saved_at FROM submissions WHERE pair_id = ? AND revision = ? "
+            "AND returned_by = ? AND status = 'accepted' AND saved_at > ? "
+            "ORDER BY saved_at, submission_id LIMIT 1",
+            (pair_id, revision, returned_by, saved_at),
+        ).fetchone()
+        if row is None:
+            return None
+        return self._snapshot(row[0]), row[0], row[1]
 
     def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str, str, int]]:
         """Current value of each field of a pair, with the saved-at time, the sender's copy
@@ -607,6 +630,62 @@ class Ledger:
             (sha256, file_name),
         ).fetchone()
         return SubmissionRecord(*row) if row else None
+
+    def submission_findings(self, submission_id: int, file: str) -> list[Finding]:
+        """The findings recorded with one submission (their texts as stored, in English)."""
+        rows = self.conn.execute(
+            "SELECT code, severity, sheet, cell, column_header, value, message, todo "
+            "FROM findings WHERE submission_id = ? ORDER BY finding_id",
+            (submission_id,),
+        )
+        return [
+            Finding(code, Severity(sev), message, todo, file=file, sheet=sheet, cell=cell,
+                    column=column, value=value)
+            for code, sev, sheet, cell, column, value, message, todo in rows
+        ]  # fmt: skip
+
+    def held_submission(self, sha256: str) -> SubmissionRecord | None:
+        """The latest record of a file held because only its Start here sheet identified it
+        (quarantined with IDN006), or None."""
+        row = self.conn.execute(
+            "SELECT * FROM submissions WHERE sha256 = ? AND status = 'quarantined' "
+            "AND reason_code = 'IDN006' ORDER BY submission_id DESC",
+            (sha256,),
+        ).fetchone()
+        return SubmissionRecord(*row) if row else None
+
+    def submission_file_name(self, submission_id: int) -> str:
+        """The name a submission's file arrived under ('' if there is no such submission)."""
+        row = self.conn.execute(
+            "SELECT file_name FROM submissions WHERE submission_id = ?", (submission_id,)
+        ).fetchone()
+        return row[0] if row else ""
+
+    def held_files(self, file_name: str) -> list[str]:
+        """Where files that arrived as ``file_name`` and were held (IDN006) are kept, newest
+        first (paths relative to the programme folder)."""
+        rows = self.conn.execute(
+            "SELECT stored_as FROM submissions WHERE file_name = ? AND status = 'quarantined' "
+            "AND reason_code = 'IDN006' ORDER BY submission_id DESC",
+            (file_name,),
+        )
+        return [stored for (stored,) in rows]
+
+    def confirm_identity(self, sha256: str, pair_id: str, now: str) -> None:
+        """Record the coordinator's word that the file with these bytes is ``pair_id``'s."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO identity_confirmations VALUES (?, ?, ?)",
+                (sha256, pair_id, now),
+            )
+
+    def identity_confirmation(self, sha256: str) -> tuple[str, str] | None:
+        """(pair id, confirmed at) the coordinator recorded for a file's bytes, or None."""
+        row = self.conn.execute(
+            "SELECT pair_id, confirmed_at FROM identity_confirmations WHERE sha256 = ?",
+            (sha256,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     def accepted_sha256s(self) -> set[str]:
         """The SHA-256 of every accepted file: a file among them is a duplicate."""

@@ -42,6 +42,9 @@ class MessageSpec:
     severity: Severity
     text: str
     todo: str
+    pair_todo: str = ""
+    """What the pair should do, where ``todo`` speaks to the coordinator (a receipt goes to
+    the pair); '' when ``todo`` suits both."""
 
 
 CATALOGUE: dict[str, MessageSpec] = {
@@ -544,11 +547,14 @@ CATALOGUE: dict[str, MessageSpec] = {
         "set it to {current!r}",
         "Please check with the pair which value is right; if it is this one, ask them to type "
         "it again in their latest copy.",
+        pair_todo="If {value!r} is the right value, please type it again in your latest copy of "
+        "the workbook and send that copy.",
     ),
     "VAL012": MessageSpec(
         Severity.WARNING,
         "'{column}' is empty in this copy but holds {current!r} from another copy; it was kept",
         "If it should be empty, please ask the pair to clear it in the copy that filled it.",
+        pair_todo="If it should be empty, please tell the coordinator; nothing was lost.",
     ),
     "VAL014": MessageSpec(
         Severity.WARNING,
@@ -556,6 +562,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "value is from an earlier return), and the current value is {current!r}",
         "If {value!r} is the right value, please ask the pair to type it again in their "
         "latest copy.",
+        pair_todo="If {value!r} is the right value, please type it again in your latest copy of "
+        "the workbook and send that copy.",
     ),
     "VAL013": MessageSpec(
         Severity.INFO,
@@ -595,10 +603,14 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "IDN006": MessageSpec(
         Severity.WARNING,
-        "The hidden identity sheet is missing; the file was identified as pair {value!r}, "
-        "revision {detail}, from its Start here sheet and its layout",
-        "Nothing to do now; please ask the pair to keep filling the workbook they were sent "
-        "rather than a copy.",
+        "The hidden identity sheet is missing; by its Start here sheet, which anyone can type, "
+        "the file appears to be revision {detail} of pair {value!r}; it is held until the "
+        "coordinator confirms it",
+        "Please check with pair {value}'s mentor or mentee that they sent it and that its "
+        'values are theirs, then run: mentorkit accept DIR "{file}" (the next sync merges '
+        "it); if it is not theirs, leave it in quarantine.",
+        pair_todo="Nothing to do now: the coordinator will check with you that you sent it, "
+        "then take it in.",
     ),
     "IDN007": MessageSpec(
         Severity.ERROR,
@@ -631,6 +643,61 @@ CATALOGUE: dict[str, MessageSpec] = {
         "If the pair typed something in that row, please ask them to type it again in a copy "
         "where the row is still there.",
     ),
+    # --- sync: encrypted returns, review fixes (issue 5) ----------------------------------------
+    "FIL012": MessageSpec(
+        Severity.ERROR,
+        "The file is protected with a password whose key takes {value} rounds to derive, more "
+        "than any workbook Excel, LibreOffice or this toolkit saves uses ({detail}); no password "
+        "was tried, so that it cannot hold up the sync",
+        "Please ask the sender to open the workbook they were sent, save it again with the "
+        "password they were given, and resend it.",
+    ),
+    "FIL013": MessageSpec(
+        Severity.ERROR,
+        "The file is protected with a password; none of the {value} passwords tried opened it, "
+        "and {detail} other pairs' passwords were not tried (one file may only take a few "
+        "seconds of the sync)",
+        "If you know which pair sent it, rename the file so that its name holds the pair code "
+        "(for example P007_{file}) and run sync again: that pair's password is tried first.",
+    ),
+    "FIL014": MessageSpec(
+        Severity.ERROR,
+        "The file is protected with a password that is not the one its pair was given",
+        "Please ask the sender to save it with the password they were given (File > Save As > "
+        "Tools > General Options in Excel) or to resend the workbook they received, and resend "
+        "it.",
+    ),
+    "FIL015": MessageSpec(
+        Severity.INFO,
+        "Pair {value}'s workbook was sent with a password and came back without one",
+        "Nothing to do for this file; the programme's confidentiality policy asks the pair to "
+        "keep the password on the workbook when they save it.",
+    ),
+    "IDN008": MessageSpec(
+        Severity.INFO,
+        "The hidden identity sheet is missing; the coordinator confirmed on {detail} that the "
+        "file is pair {value!r}'s",
+        "Nothing to do; please ask the pair to keep filling the workbook they were sent rather "
+        "than a copy.",
+    ),
+    "SYN004": MessageSpec(
+        Severity.ERROR,
+        "{value!r} is not a file held for confirmation: {detail}",
+        "Please give a file of quarantine/ whose reason is IDN006 (its name there, or its "
+        "original name), as the sync listed it.",
+    ),
+    "VAL019": MessageSpec(
+        Severity.WARNING,
+        "The date {value} in '{column}' is far outside the cycle ({detail}); it was kept as typed",
+        "Please check the date with the pair (a slip such as 2062 for 2026).",
+        pair_todo="If the date is wrong, please correct it in your latest copy and send it again.",
+    ),
+    "FIL016": MessageSpec(
+        Severity.INFO,
+        "The file gives the time it was saved, {value}, without a time zone; it was read as the "
+        "local time of the mentee's country {country} ({detail})",
+        "Nothing to do.",
+    ),
     # --- sync (SYN) ----------------------------------------------------------------------------
     "SYN001": MessageSpec(
         Severity.ERROR,
@@ -651,6 +718,7 @@ CATALOGUE: dict[str, MessageSpec] = {
         "{other}; the one saved last, {winner!r}, is current and both are kept",
         "Please check with the pair which value is right; the Conflicts sheet of master.xlsx "
         "lists every such case.",
+        pair_todo="Please tell the coordinator which value is right; both are kept.",
     ),
 }
 
@@ -700,12 +768,24 @@ class Finding:
     def text_in(self, lang: str) -> str:
         """What is wrong, in ``lang`` (English when that translation is missing)."""
         template = _translated(self.code, lang, "text")
-        return self.message if template is None else template.format_map(_Defaulting(self.facts))
+        if template is None or _unfillable(template, self.facts):
+            return self.message
+        return template.format_map(_Defaulting(self.facts))
 
     def todo_in(self, lang: str) -> str:
         """What to do, in ``lang`` (English when that translation is missing)."""
         todo = _translated(self.code, lang, "todo")
-        return self.todo if todo is None else todo.format_map(_Defaulting(self.facts))
+        if todo is None or _unfillable(todo, self.facts):
+            return self.todo
+        return todo.format_map(_Defaulting(self.facts))
+
+    def pair_todo_in(self, lang: str) -> str:
+        """What the pair should do, in ``lang``: for receipts, which go to the pair."""
+        spec = CATALOGUE.get(self.code)
+        if spec is None or not spec.pair_todo or not self.facts:
+            return self.todo_in(lang)
+        template = _translated(self.code, lang, "pair_todo") or spec.pair_todo
+        return template.format_map(_Defaulting(self.facts))
 
     def render(self, lang: str = "en") -> str:
         """The full message: where, what, what to do; in ``lang`` where translated."""
@@ -785,6 +865,12 @@ def _as_typed(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _unfillable(template: str, facts: tuple[tuple[str, Any], ...]) -> bool:
+    """Whether a translation needs facts a finding no longer has (one read back from the
+    ledger keeps only its English texts, which are then shown instead)."""
+    return not facts and "{" in template
 
 
 class _Defaulting(dict):

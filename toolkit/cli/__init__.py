@@ -7,8 +7,11 @@ returned files give exit code 1; success is 0.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -122,10 +125,14 @@ def build(folder: Path, refresh: bool, encrypt: bool | None) -> None:
     result = build_programme(folder, refresh=refresh, encrypt=encrypt, progress=progress("built"))
     for f in result.findings:
         click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
-    click.echo(
-        f"Built {len(result.workbooks)} pair workbook(s) in {folder / 'outbox'} "
-        f"({result.new_pairs} new pair(s), {result.unchanged_pairs} already issued)."
-    )
+    if refresh:
+        refreshed = len(result.workbooks) - result.new_pairs
+        counts = f"{result.new_pairs} new pair(s), {refreshed} refreshed as a new revision"
+        if result.unchanged_pairs:
+            counts += f", {result.unchanged_pairs} ended pair(s) left as they were"
+    else:
+        counts = f"{result.new_pairs} new pair(s), {result.unchanged_pairs} already issued"
+    click.echo(f"Built {len(result.workbooks)} pair workbook(s) in {folder / 'outbox'} ({counts}).")
     for w in result.workbooks:
         click.echo(f"  {w.path.name}  {w.language}  {w.size_bytes:,} bytes")
     if result.master:
@@ -148,17 +155,42 @@ def sync(folder: Path, dry_run: bool) -> None:
     Workbooks (.xlsx, .xlsm, .xls, .ods, encrypted ones this programme issued) and .zip or
     .eml files holding them are read. Accepted files move to archive/, rejected ones to
     quarantine/ with a reason file; a receipt for each is written to outbox/receipts/.
-    Exit code 0: all accepted; 1: some quarantined or with findings; 2: usage error, or
-    another sync is running.
+    Exit code 0: every file accepted with nothing to check; 1: something needs the
+    coordinator's attention (a file quarantined or held, a value not accepted, a conflict
+    between copies, a warning); 2: usage error, or another sync is running.
     """  # fmt: skip
+    from builders.receipt import ReceiptWriter
     from sync.run import sync_programme
 
-    result = sync_programme(folder, dry_run=dry_run, progress=progress("read"))
-    _render_sync(result)
-    if not dry_run:
-        _write_receipts(folder, result)
-        _regenerate_master(folder)
+    has_programme = (folder / "programme.yaml").is_file()
+    writer = ReceiptWriter(folder) if not dry_run and has_programme else None
+    result = sync_programme(folder, dry_run=dry_run, progress=progress("read"), receipts=writer)
+    # The master first: a long listing cut short (sync ... | head) must not stop it.
+    regenerated = _regenerate_master(folder, echo=False) if not dry_run else ""
+    with _closed_stdout_ends_quietly(result.exit_code):
+        _render_sync(result)
+        if regenerated:
+            click.echo(regenerated)
+        if writer is not None and writer.written:
+            click.echo(
+                f"Wrote {len(writer.written)} receipt(s) in {folder / 'outbox' / 'receipts'}: "
+                "email each back to its sender."
+            )
     sys.exit(result.exit_code)
+
+
+@contextlib.contextmanager
+def _closed_stdout_ends_quietly(code: int) -> Iterator[None]:
+    """When the reader of the output goes away (``mentorkit sync . | head -1``), stop
+    printing and end with ``code``: everything was already done and written."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the pipe again when flushing at exit: point stdout elsewhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(code)
 
 
 @cli.command()
@@ -257,6 +289,8 @@ def _render_sync(result: Any) -> None:
         if outcome.status == "quarantined" and outcome.reason:
             click.secho(f"  Quarantined {outcome.name} → {outcome.stored_as}", fg="red")
             click.echo(f"    {outcome.reason.render()}")
+        elif outcome.resumed:
+            click.echo(f"  {outcome.name}: taken in by the interrupted sync ({outcome.status}).")
         elif outcome.status == "duplicate":
             click.echo(f"  Duplicate {outcome.name}: already received; nothing changed.")
     if result.conflicts:
@@ -274,18 +308,9 @@ def _render_sync(result: Any) -> None:
             click.echo(f"  {f.render()}")
 
 
-def _write_receipts(folder: Path, result: Any) -> None:
-    from builders.receipt import write_receipts
-
-    written = write_receipts(folder, result)
-    if written:
-        click.echo(
-            f"Wrote {len(written)} receipt(s) in {folder / 'outbox' / 'receipts'}: "
-            "email each back to its sender."
-        )
-
-
-def _regenerate_master(folder: Path, quiet_errors: bool = True) -> None:
+def _regenerate_master(folder: Path, quiet_errors: bool = True, echo: bool = True) -> str:
+    """Regenerate the master workbook; the line that says so is printed, or returned when
+    ``echo`` is false ('' when it could not be replaced, which is said on stderr)."""
     from builders.master import write_master
     from toolkit.errors import WorkbookWriteError
     from toolkit.framework import framework_for
@@ -302,13 +327,19 @@ def _regenerate_master(folder: Path, quiet_errors: bool = True) -> None:
         except WorkbookWriteError as exc:
             if not quiet_errors:
                 raise
+            reason = exc.__cause__ or exc
             click.secho(
-                f"The ledger is up to date, but {exc} Then run: mentorkit report {folder}",
+                f"The ledger is up to date, but {pf.root / 'master.xlsx'} could not be replaced "
+                f"({reason}). Please close it in Excel or LibreOffice, then run: "
+                f"mentorkit report {folder}",
                 fg="yellow",
                 err=True,
             )
-            return
-    click.echo(f"Regenerated {result.path} ({result.pairs} pairs, {result.submissions} files).")
+            return ""
+    line = f"Regenerated {result.path} ({result.pairs} pairs, {result.submissions} files)."
+    if echo:
+        click.echo(line)
+    return line
 
 
 def main() -> None:
@@ -325,3 +356,7 @@ from toolkit.cli.matching import match, pair  # noqa: E402  (matching: issue 4)
 
 cli.add_command(match)
 cli.add_command(pair)
+
+from toolkit.cli.accept import accept  # noqa: E402  (sync review: confirm a held file)
+
+cli.add_command(accept)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from builders.master import MasterResult, write_master
 from builders.programme import BuildResult, build_programme, create_programme
-from builders.receipt import write_receipts
+from builders.receipt import ReceiptWriter
 from sync.run import SyncResult, sync_programme
 from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import load_contract
@@ -212,8 +212,7 @@ def run_demo(
                 notes.append(f"   Fwd_ old workbook {STALE_PAIR}.xlsx: a stale copy sent again.")
             result.returned_files += sent
             moment = dt.datetime.combine(returned_on, dt.time(17, 0), tzinfo=dt.timezone.utc)
-            synced = sync_programme(root, now=moment)
-            write_receipts(root, synced)
+            synced = sync_programme(root, now=moment, receipts=ReceiptWriter(root))
             result.rounds.append(synced)
             say(
                 f"{n + 2}. Round {n} ({returned_on.isoformat()}): {sent} files returned; "
