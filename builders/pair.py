@@ -208,7 +208,7 @@ class _PairWorkbook:
             [_column_width(col) for col in columns], self.fmt["header"], least=HEADER_LEAST,
         )  # fmt: skip
         for r, spec_row in enumerate(rows, start=first):
-            ws.write_string(r, 0, spec_row.key, self.fmt["key"])
+            ws.write_string(r, 0, spec_row.shown(self.lang), self.fmt["key"])
             for c, col in enumerate(columns[1:], start=1):
                 if isinstance(col, Column):
                     ws.write_string(r, c, spec_row.display.get(col.code, ""), self.fmt["display"])

@@ -19,7 +19,7 @@ from sync.identify import identify, identify_from_start
 from sync.parse import Snapshot, parse_workbook
 from sync.reader import file_saved_at, in_utc, read_workbook
 from sync.values import ChoiceIndex
-from toolkit.contract import Contract, FieldType, LayoutKind, rows_for
+from toolkit.contract import Contract, FieldType, LayoutKind, row_key_index, rows_for
 from toolkit.countries import default_countries
 from toolkit.encryption import (
     MAX_SPIN_COUNT,
@@ -78,17 +78,15 @@ class ExamineContext:
             self._cache["record"] = self.ledger.programme()
         return self._cache["record"]
 
-    def row_keys(self, pair: PairRecord, lang: str) -> dict[str, set[str]]:
+    def row_keys(self, pair: PairRecord, lang: str) -> dict[str, dict[str, str]]:
+        """Per table tool, what a returned key cell may say (normalised) → the row key."""
         key = f"rows:{pair.level}:{lang}"
         if key not in self._cache:
             months = self.programme.cycle.months
             self._cache[key] = {
-                tool.code: {
-                    r.key
-                    for r in rows_for(
-                        tool, self.framework, level=pair.level, months=months, lang=lang
-                    )
-                }
+                tool.code: row_key_index(
+                    rows_for(tool, self.framework, level=pair.level, months=months, lang=lang)
+                )
                 for tool in self.contract.tools
                 if tool.kind is not LayoutKind.FORM
             }

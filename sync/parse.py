@@ -61,7 +61,7 @@ def parse_workbook(
     contract: Contract,
     lang: str,
     file: str,
-    row_keys: dict[str, set[str]] | None = None,
+    row_keys: dict[str, dict[str, str]] | None = None,
     choices: ChoiceIndex | None = None,
     date_order: str = "dmy",
     country: str = "",
@@ -152,7 +152,7 @@ class _Reader:
         lang: str,
         file: str,
         snapshot: Snapshot,
-        expected: set[str] | None = None,
+        expected: dict[str, str] | None = None,
     ) -> None:
         self.expected = expected
         self.sheet = sheet
@@ -210,6 +210,8 @@ class _Reader:
         seen: set[str] = set()
         for r in range(header_row + 1, len(self.sheet.rows)):
             key = _key_text(self.sheet.cell(r, key_col))
+            if self.expected is not None:
+                key = self.expected.get(normalise(key), key)
             seen.add(key)
             if not key:
                 for spec, c in inputs:
@@ -217,7 +219,7 @@ class _Reader:
                     if raw not in ("", None):
                         self._note("VAL010", r, c, spec, raw)
                 continue
-            if self.expected is not None and key not in self.expected:
+            if self.expected is not None and key not in self.expected.values():
                 if any(self.sheet.cell(r, c) not in ("", None) for _, c in inputs):
                     self._note("VAL009", r, key_col, self.tool.key, key)
                 continue
@@ -225,7 +227,8 @@ class _Reader:
                 self._take(spec, key, r, c)
         # A deleted row cannot erase anything (its fields are simply not read), but the sender
         # may have typed there before deleting it: worth a word.
-        for key in sorted((self.expected or set()) - seen, key=lambda k: (len(k), k)):
+        issued = set((self.expected or {}).values())
+        for key in sorted(issued - seen, key=lambda k: (len(k), k)):
             self.snapshot.findings.append(
                 finding("VAL018", file=self.file, sheet=self.sheet.title, value=key,
                         column=tr(self.tool.key.label, self.lang))

@@ -123,7 +123,8 @@ def _date(raw: Any, order: str = "dmy", country: str = "") -> Converted:
         allowed = f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"
         return Converted(None, "VAL005", {"allowed": allowed})
     if ambiguous:
-        shown = value.strftime("%d %B %Y").lstrip("0")
+        # ISO year-month-day: unambiguous, and the same in every language of a receipt.
+        shown = value.isoformat()
         return Converted(value.isoformat(), "VAL015", {"detail": shown, "country": country or "?"})
     return Converted(value.isoformat())
 

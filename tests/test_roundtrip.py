@@ -72,6 +72,35 @@ def test_french_labels_give_the_same_codes_as_english(programme: Path, fill, led
     assert ledger_values("P002")[("agreement", "", "meeting_mode")] == "phone"
 
 
+def test_quarter_rows_say_t1_in_french_and_older_workbooks_saying_q1_still_sync(
+    programme: Path, fill, ledger_values
+) -> None:
+    french = fill("P002")
+    sheet = french.wb[next(n for n in french.wb.sheetnames if n.startswith("R"))]
+    shown = [sheet.cell(row=r, column=1).value for r in range(1, sheet.max_row + 1)]
+    assert "T1" in shown and "Q1" not in shown
+    french.set("reflection", "goals_status", "on_track", "Q2")
+    french.save(programme / "inbox" / "fr.xlsx")
+    first = sync_programme(programme, now=RETURNED)
+    # A French workbook issued before quarter rows were translated says 'Q3' where new ones
+    # say 'T3': the same row.
+    older = fill("P002")
+    older.set("reflection", "goals_status", "achieved", "Q3")
+    sheet = older.wb[sheet.title]
+    for r in range(1, sheet.max_row + 1):
+        text = str(sheet.cell(row=r, column=1).value or "")
+        if text.startswith("T") and text[1:].isdigit():
+            sheet.cell(row=r, column=1).value = "Q" + text[1:]
+    older.save(programme / "inbox" / "old.xlsx")
+    second = sync_programme(programme, now=RETURNED)
+
+    for result in (first, second):
+        assert not [f.code for f in result.findings if f.code in ("VAL009", "VAL018")]
+    values = ledger_values("P002")
+    assert values[("reflection", "Q2", "goals_status")] == "on_track"
+    assert values[("reflection", "Q3", "goals_status")] == "achieved"
+
+
 def test_second_sync_and_same_file_again_change_nothing(programme: Path, fill) -> None:
     f = fill("P001")
     _typical(f)

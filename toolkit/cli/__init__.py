@@ -90,7 +90,7 @@ def check(folder: Path) -> None:
     programme = load_programme(pf.config)
     framework = framework_for(folder, programme)
     roster = read_roster(pf.roster, framework)
-    for f in cycle_findings(programme, framework):
+    for f in [*cycle_findings(programme, framework), *roster.warnings]:
         click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
     mentors = sum(1 for p in roster.people.values() if p.role == "mentor")
     click.echo(

@@ -16,7 +16,17 @@ from typing import Any
 
 import openpyxl
 
-from toolkit.contract import FIRST_ROW, Contract, FieldType, LayoutKind, table_columns
+from toolkit.contract import (
+    FIRST_ROW,
+    Contract,
+    FieldType,
+    LayoutKind,
+    RowSpec,
+    row_key_index,
+    rows_for,
+    table_columns,
+)
+from toolkit.framework import load_framework
 from toolkit.text import normalise, tr
 
 _MODIFIED = re.compile(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:)")
@@ -48,11 +58,18 @@ class PairWorkbookFiller:
         ws.cell(row=row, column=col).value = value  # cell(value=None) would not clear it
 
     def row_keys(self, tool_code: str) -> list[str]:
-        """The row keys of a table tool, as they stand in its key column."""
+        """The row keys of a table tool, read from its key column (where a quarter row says
+        'T1' in French, its key is still 'Q1')."""
         tool = self.contract.tool(tool_code)
         ws = self.wb[tr(tool.title, self.lang)]
+        index = row_key_index(self._rows(tool_code))
         keys = (ws.cell(row=r, column=1).value for r in range(FIRST_ROW + 2, ws.max_row + 1))
-        return [str(k) for k in keys if k not in (None, "")]
+        return [index.get(normalise(k), str(k)) for k in keys if k not in (None, "")]
+
+    def _rows(self, tool_code: str) -> list[RowSpec]:
+        # Quarter and month rows do not depend on the level; milestone rows are keyed by code.
+        tool = self.contract.tool(tool_code)
+        return rows_for(tool, load_framework(), level="junior", months=24, lang=self.lang)
 
     def save(self, path: Path, saved_at: dt.datetime | None = None) -> None:
         """Save to ``path`` (creating its folder).
@@ -89,7 +106,8 @@ class PairWorkbookFiller:
             raise KeyError(f"{tool_code}.{field} not found")
         col = [c.code for c in table_columns(tool)].index(field) + 1
         header = FIRST_ROW + 1
+        shown = {r.key: r.shown(self.lang) for r in self._rows(tool_code)}.get(row_key, row_key)
         for row in range(header + 1, ws.max_row + 1):
-            if str(ws.cell(row=row, column=1).value) == row_key:
+            if str(ws.cell(row=row, column=1).value) == shown:
                 return ws, row, col
         raise KeyError(f"{tool_code}[{row_key}].{field} not found")
