@@ -431,23 +431,31 @@ CATALOGUE: dict[str, MessageSpec] = {
         Severity.ERROR,
         "The file is not a workbook this toolkit can read ({detail})",
         "Please ask the sender to attach the workbook itself, saved as .xlsx.",
+        pair_todo="Please send your coordinator the workbook itself, saved as .xlsx (File > Save "
+        "As, type .xlsx).",
     ),
     "FIL002": MessageSpec(
         Severity.ERROR,
         "The file is damaged and cannot be opened ({detail})",
         "Please ask the sender to save the workbook again and resend it; "
         "their data is still in their copy.",
+        pair_todo="Please save the workbook again as .xlsx and send it back to your coordinator; "
+        "your data is still in your copy.",
     ),
     "FIL003": MessageSpec(
         Severity.ERROR,
         "The file is too large: {detail}",
         "Please ask the sender to delete pasted images or extra sheets and resend it.",
+        pair_todo="Please delete any pictures you pasted and any sheets you added, save the "
+        "workbook and send it again to your coordinator.",
     ),
     "FIL004": MessageSpec(
         Severity.ERROR,
         "The file is protected with a password and cannot be opened",
         "Please ask the sender to remove the password (File > Info > Protect Workbook) "
         "and resend it.",
+        pair_todo="Please remove the password from the workbook (in Excel: File > Info > Protect "
+        "Workbook), save it and send it again to your coordinator.",
     ),
     "FIL005": MessageSpec(
         Severity.INFO,
@@ -459,6 +467,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Sheet '{sheet}' reaches cell {cell}, far outside the workbook's area ({detail})",
         "Please ask the sender to delete the stray content far down or right in that sheet "
         "(Ctrl+End shows it) and resend it.",
+        pair_todo="Please delete the stray content far down or to the right in sheet '{sheet}' "
+        "(Ctrl+End shows where it is), save the workbook and send it again to your coordinator.",
     ),
     # --- identity of a returned file --------------------------------------------------------------
     "IDN001": MessageSpec(
@@ -466,28 +476,37 @@ CATALOGUE: dict[str, MessageSpec] = {
         "The file carries no pair identity (its hidden identity sheet is missing)",
         "Please check the file is a pair workbook made by 'mentorkit build'; if it is, "
         "ask the sender to fill the copy they were sent rather than a new file.",
+        pair_todo="Please fill in and send back the workbook your coordinator sent you, not a new "
+        "file or a copy of another workbook.",
     ),
     "IDN002": MessageSpec(
         Severity.ERROR,
         "The file's identity does not match its signature (it was edited or copied "
         "from another programme)",
         "Please ask the sender to fill the workbook they were sent, not a modified copy.",
+        pair_todo="Please fill in and send back the workbook your coordinator sent you, not a "
+        "modified copy or one from another programme.",
     ),
     "IDN003": MessageSpec(
         Severity.ERROR,
         "The file belongs to programme {value!r}, not to this one ({expected})",
         "Please move it to the inbox of the right programme folder.",
+        pair_todo="This workbook belongs to another programme: please send it to that programme's "
+        "coordinator, or ask your coordinator which workbook to fill in.",
     ),
     "IDN004": MessageSpec(
         Severity.ERROR,
         "The file names pair {value!r}, which this programme's ledger does not know",
         "Please check the file came from this programme; run 'mentorkit build' if the pair "
         "was added after the last build.",
+        pair_todo="Please check that this is the workbook your coordinator sent you for this "
+        "programme; your coordinator will contact you if anything more is needed.",
     ),
     "IDN005": MessageSpec(
         Severity.ERROR,
         "The file names revision {value!r} of pair {pair}, which was never issued",
         "Please ask the sender to use the workbook they were sent.",
+        pair_todo="Please fill in and send back the workbook your coordinator sent you.",
     ),
     # --- one value in a returned file ----------------------------------------------------------
     "VAL001": MessageSpec(
@@ -520,26 +539,35 @@ CATALOGUE: dict[str, MessageSpec] = {
         "'{column}' has {detail} characters, more than the {allowed} this field expects; "
         "all of it was kept",
         "Please ask the sender to keep this field shorter next time.",
+        pair_todo="Nothing was lost; next time, please keep this field shorter.",
     ),
     "VAL007": MessageSpec(
         Severity.WARNING,
         "Sheet '{sheet}' is missing; its data could not be read",
         "Please ask the sender not to delete sheets of the pair workbook.",
+        pair_todo="Please do not delete sheets of the workbook; if you deleted '{sheet}' by "
+        "mistake, your coordinator can send you a new copy.",
     ),
     "VAL008": MessageSpec(
         Severity.WARNING,
         "Sheet '{sheet}' has no header '{column}'; that column could not be read",
         "Please ask the sender not to rename or delete column headers.",
+        pair_todo="Please put the header '{column}' back in sheet '{sheet}' exactly as it was, "
+        "then save and send the workbook again; column headers must not be renamed or deleted.",
     ),
     "VAL009": MessageSpec(
         Severity.WARNING,
         "Row key {value!r} in '{column}' is not a row of this table; the row was not read",
         "Please ask the sender to type in the rows provided rather than adding new ones.",
+        pair_todo="Please type in the rows the table already has rather than adding new ones; "
+        "move what you typed in that row into one of them and send the workbook again.",
     ),
     "VAL010": MessageSpec(
         Severity.WARNING,
         "'{column}' has {value!r} in a row that was added below the table; it was not read",
         "Please ask the sender to type in the rows provided.",
+        pair_todo="Please type in the table's own rows, not below the table; move what you typed "
+        "there into the table and send the workbook again.",
     ),
     "VAL011": MessageSpec(
         Severity.WARNING,
@@ -570,12 +598,16 @@ CATALOGUE: dict[str, MessageSpec] = {
         "'Who is sending this copy?' was not answered, so this copy could not be told apart from "
         "the partner's; only values never seen before in this workbook were applied",
         "Please ask the pair to answer it on the Start here sheet before sending.",
+        pair_todo="Please answer 'Who is sending this copy?' on the Start here sheet before you "
+        "send the workbook.",
     ),
     "FIL007": MessageSpec(
         Severity.ERROR,
         "The file could not be read ({detail})",
         "Please ask the sender to save the workbook again as .xlsx and resend it; the original "
         "is kept here.",
+        pair_todo="Please save the workbook again as .xlsx and send it back to your coordinator; "
+        "the file you sent is kept.",
     ),
     # --- sync: formats, containers, identity fallback, dates, sheets (issue 5) -----------------
     "FIL008": MessageSpec(
@@ -583,16 +615,22 @@ CATALOGUE: dict[str, MessageSpec] = {
         "The attachment {value!r} is an archive or email that cannot be opened safely ({detail})",
         "Please ask the sender to attach the workbook itself (.xlsx), not inside a .zip or a "
         "forwarded email.",
+        pair_todo="Please attach the workbook itself (.xlsx) to your email, not inside a .zip "
+        "file or a forwarded email.",
     ),
     "FIL009": MessageSpec(
         Severity.ERROR,
         "The archive or email holds no workbook ({detail})",
         "Please ask the sender to attach the pair workbook itself, saved as .xlsx.",
+        pair_todo="Please attach the workbook you received, saved as .xlsx, directly to your "
+        "email and send it again to your coordinator.",
     ),
     "FIL010": MessageSpec(
         Severity.WARNING,
         "{value!r} inside this archive or email was not read ({detail})",
         "If it is a pair workbook, please ask the sender to attach it directly.",
+        pair_todo="If {value!r} is the workbook you received, please attach it directly to your "
+        "email and send it again.",
     ),
     "FIL011": MessageSpec(
         Severity.INFO,
@@ -600,6 +638,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "held, so nothing in it was applied and no newer value was changed",
         "Nothing to do; if the sender meant to send something new, please ask for their "
         "latest copy.",
+        pair_todo="Nothing was lost. If you meant to send something new, please send your latest "
+        "copy of the workbook.",
     ),
     "IDN006": MessageSpec(
         Severity.WARNING,
@@ -618,23 +658,30 @@ CATALOGUE: dict[str, MessageSpec] = {
         "with certainty ({detail})",
         "Please check which pair sent it, and ask them to fill the workbook they were sent and "
         "return that file.",
+        pair_todo="Please fill in and send back the workbook your coordinator sent you, not a new "
+        "file or a copy of another workbook.",
     ),
     "VAL015": MessageSpec(
         Severity.WARNING,
         "{value!r} in '{column}' could be day/month or month/day; it was read as {detail}, "
         "the usual order in {country}",
         "Please check the date with the pair; picking dates from the cell avoids the doubt.",
+        pair_todo="Please check that {detail} is the date you meant; if not, correct it in your "
+        "latest copy and send it again.",
     ),
     "VAL016": MessageSpec(
         Severity.WARNING,
         "Sheet '{sheet}' was renamed; it was recognised as '{expected}' by its headers and read",
         "Please ask the sender not to rename sheets.",
+        pair_todo="Nothing was lost; next time, please keep the sheet names as they are.",
     ),
     "VAL017": MessageSpec(
         Severity.WARNING,
         "Sheet '{sheet}' is not part of the pair workbook; what it holds was not read",
         "If it holds session notes or ratings, please ask the pair to type them into the "
         "workbook's own sheets.",
+        pair_todo="If sheet '{sheet}' holds session notes or ratings, please type them into the "
+        "workbook's own sheets and send it again.",
     ),
     "VAL018": MessageSpec(
         Severity.WARNING,
@@ -642,6 +689,9 @@ CATALOGUE: dict[str, MessageSpec] = {
         "changed",
         "If the pair typed something in that row, please ask them to type it again in a copy "
         "where the row is still there.",
+        pair_todo="Please do not delete rows. If you typed something in row {value!r}, please "
+        "type it again in a copy where that row is still there (your coordinator can send you "
+        "one) and send it.",
     ),
     # --- sync: encrypted returns, review fixes (issue 5) ----------------------------------------
     "FIL012": MessageSpec(
@@ -651,6 +701,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "was tried, so that it cannot hold up the sync",
         "Please ask the sender to open the workbook they were sent, save it again with the "
         "password they were given, and resend it.",
+        pair_todo="Please open the workbook you were sent, save it again with the password you "
+        "were given, and send it back to your coordinator.",
     ),
     "FIL013": MessageSpec(
         Severity.ERROR,
@@ -659,6 +711,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "seconds of the sync)",
         "If you know which pair sent it, rename the file so that its name holds the pair code "
         "(for example P007_{file}) and run sync again: that pair's password is tried first.",
+        pair_todo="Please save the workbook with the password you were given and send it again to "
+        "your coordinator, keeping the file name it had when you received it.",
     ),
     "FIL014": MessageSpec(
         Severity.ERROR,
@@ -666,12 +720,16 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please ask the sender to save it with the password they were given (File > Save As > "
         "Tools > General Options in Excel) or to resend the workbook they received, and resend "
         "it.",
+        pair_todo="Please save the workbook again with the password you were given (in Excel: "
+        "File > Save As > Tools > General Options) and send it back to your coordinator.",
     ),
     "FIL015": MessageSpec(
         Severity.INFO,
         "Pair {value}'s workbook was sent with a password and came back without one",
         "Nothing to do for this file; the programme's confidentiality policy asks the pair to "
         "keep the password on the workbook when they save it.",
+        pair_todo="Nothing to do for this file; next time, please keep the password on the "
+        "workbook when you save it, as the programme's confidentiality policy asks.",
     ),
     "IDN008": MessageSpec(
         Severity.INFO,
@@ -679,6 +737,8 @@ CATALOGUE: dict[str, MessageSpec] = {
         "file is pair {value!r}'s",
         "Nothing to do; please ask the pair to keep filling the workbook they were sent rather "
         "than a copy.",
+        pair_todo="Nothing to do for this file; next time, please fill in the workbook you were "
+        "sent rather than a copy.",
     ),
     "SYN004": MessageSpec(
         Severity.ERROR,
@@ -782,10 +842,11 @@ class Finding:
     def pair_todo_in(self, lang: str) -> str:
         """What the pair should do, in ``lang``: for receipts, which go to the pair."""
         spec = CATALOGUE.get(self.code)
-        if spec is None or not spec.pair_todo or not self.facts:
-            return self.todo_in(lang)
-        template = _translated(self.code, lang, "pair_todo") or spec.pair_todo
-        return template.format_map(_Defaulting(self.facts))
+        if spec is not None and spec.pair_todo:
+            for template in (_translated(self.code, lang, "pair_todo"), spec.pair_todo):
+                if template and not _unfillable(template, self.facts):
+                    return template.format_map(_Defaulting(self.facts))
+        return self.todo_in(lang)
 
     def render(self, lang: str = "en") -> str:
         """The full message: where, what, what to do; in ``lang`` where translated."""
