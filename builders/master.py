@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from builders.coordinator import CoordinatorData, add_coordinator_sheets, coordinator_data
 from builders.framework_sheets import write_framework_sheets
 from builders.printable import write_header_row
-from builders.xlsx import Book, strict, write_with_backup
+from builders.xlsx import Book, finish_table, strict, write_value, write_with_backup
 from toolkit.contract import load_contract
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorInputs, compute_indicators
@@ -205,17 +205,6 @@ def _table(
         if status_col is not None:
             fmt = book.fmt.get(f"status_{row[status_col]}")
         for c, value in enumerate(row):
-            if value is None or value == "":
-                ws.write_blank(r, c, None, fmt)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, c, value, fmt)
-            else:
-                ws.write_string(r, c, str(value), fmt)
-    ws.autofilter(header, 0, header + max(len(rows), 1), len(headers) - 1)
-    ws.freeze_panes(header + 1, 0)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(header)
-    if not rows:
-        ws.write_string(header + 1, 0, "(none yet)")
+            write_value(ws, r, c, value, fmt)
+    finish_table(ws, header, len(rows), len(headers), "(none yet)")
     return ws

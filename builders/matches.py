@@ -22,7 +22,7 @@ from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
 from builders.printable import write_header_row
-from builders.xlsx import Book, strict, write_atomic, write_value
+from builders.xlsx import Book, finish_table, strict, write_atomic, write_value
 from toolkit.errors import ConfigError
 from toolkit.framework import framework_for
 from toolkit.ledger import Confirmation, Ledger, MatchingStore, now_iso
@@ -383,13 +383,7 @@ class _Renderer:
             if headers[c] != "comment":
                 options |= {"validate": "list", "source": self.yes}
             ws.data_validation(HEADER_ROW + 1, c, last, c, options)
-        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(rows), 1), len(headers) - 1)
-        ws.freeze_panes(HEADER_ROW + 1, 0)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(HEADER_ROW)
-        if not rows:
-            ws.write_string(HEADER_ROW + 1, 0, "(none)")
+        finish_table(ws, HEADER_ROW, len(rows), len(headers), "(none)")
         return ws
 
 

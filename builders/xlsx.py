@@ -167,6 +167,18 @@ def write_value(
         ws.write_string(row, col, str(value), fmt)
 
 
+def finish_table(ws: Worksheet, header: int, rows: int, columns: int, empty: str) -> None:
+    """The common end of a listing sheet: a filter on the header row, frozen header, landscape
+    printing one page wide with the header repeated, and ``empty`` written when it has no row."""
+    ws.autofilter(header, 0, header + max(rows, 1), columns - 1)
+    ws.freeze_panes(header + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header)
+    if not rows:
+        ws.write_string(header + 1, 0, empty)
+
+
 def write_with_backup(path: Path, data: bytes) -> Path | None:
     """:func:`write_atomic`, keeping the previous file as ``<stem>.bak<suffix>`` (for example
     ``master.bak.xlsx``) first; returns the backup's path, None when there was no file yet."""
