@@ -56,16 +56,6 @@ def test_every_framework_text_exists_in_all_four_languages() -> None:
     assert [t for t in texts if missing_languages(t)] == []
 
 
-def test_framework_shape() -> None:
-    fw = load_framework()
-    assert len(fw.domains) == 6 and [lv.code for lv in fw.levels] == ["junior", "mid", "senior"]
-    for d in fw.domains:
-        for lv in fw.levels:
-            cell = [m for m in fw.milestones if m.domain == d.code and m.level == lv.code]
-            assert len(cell) >= 2, (d.code, lv.code)
-    assert [t.month for t in fw.session_plan] == list(range(1, 13))
-
-
 def test_the_four_tools_and_their_kinds(contract: Contract) -> None:
     assert [(t.code, t.kind) for t in contract.tools] == [
         ("start", LayoutKind.FORM),

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from toolkit import yamlio
 from toolkit.countries import DateOrder, default_countries
 from toolkit.errors import ConfigError, ProgrammeFolderError
+from toolkit.framework_parts import MATCHING_CRITERIA
 from toolkit.messages import Finding, finding
 from toolkit.text import LANGUAGES
 
@@ -95,14 +96,7 @@ class Coordinator(_Model):
     phone: str = Field(default="", description="Phone number, optional.")
 
 
-CRITERIA: tuple[str, ...] = (
-    "domain_fit",
-    "preference",
-    "level_gap",
-    "timezone",
-    "sector",
-    "country_diversity",
-)
+CRITERIA: tuple[str, ...] = MATCHING_CRITERIA
 """Matching criterion codes, in the order the matches workbook shows them. Their default
 weights are the framework's (``matching.criteria`` in ``toolkit/data/framework/matching.yaml``,
 or the programme's edited framework)."""

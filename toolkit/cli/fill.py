@@ -39,6 +39,7 @@ class PairWorkbookFiller:
         self.wb = openpyxl.load_workbook(path)
         self.contract = contract
         self.lang = lang
+        self._row_specs: dict[str, list[RowSpec]] = {}
 
     def set(self, tool: str, field: str, value: Any, row_key: str = "") -> None:
         """Type a value; a choice's code is typed as its label, a date as a real date."""
@@ -68,8 +69,13 @@ class PairWorkbookFiller:
 
     def _rows(self, tool_code: str) -> list[RowSpec]:
         # Quarter and month rows do not depend on the level; milestone rows are keyed by code.
-        tool = self.contract.tool(tool_code)
-        return rows_for(tool, load_framework(), level="junior", months=24, lang=self.lang)
+        # Worked out once per tool: every set() on a table looks its row up here.
+        if tool_code not in self._row_specs:
+            tool = self.contract.tool(tool_code)
+            self._row_specs[tool_code] = rows_for(
+                tool, load_framework(), level="junior", months=24, lang=self.lang
+            )
+        return self._row_specs[tool_code]
 
     def save(self, path: Path, saved_at: dt.datetime | None = None) -> None:
         """Save to ``path`` (creating its folder).
