@@ -76,3 +76,14 @@ def test_a_receipt_shows_the_pair_wording_in_the_pair_language() -> None:
     # A finding read back from the ledger keeps no facts; wording without placeholders is shown.
     bare = finding("FIL002")
     assert bare.pair_todo_in("es") == translations()["FIL002"]["es"]["pair_todo"]
+
+
+def test_every_report_text_is_translated_with_the_same_placeholders() -> None:
+    from toolkit.report_text import report_areas, report_labels
+    from toolkit.text import LANGUAGES
+
+    for area in report_areas():
+        for key, text in report_labels(area).items():
+            assert set(text) == set(LANGUAGES), (area, key, sorted(set(LANGUAGES) - set(text)))
+            for lang in LANGUAGES[1:]:
+                assert _fields(text[lang]) == _fields(text["en"]), (area, key, lang)

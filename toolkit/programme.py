@@ -173,6 +173,25 @@ class CountrySetting(_Model):
     )
 
 
+class Monitoring(_Model):
+    """When a pair is late: the return deadline and the session gap (issue 6)."""
+
+    return_deadline_days: int = Field(
+        default=14,
+        ge=0,
+        le=92,
+        description="Days after each quarter's end by which the pair's workbook is due back; "
+        "used by the RET indicator and the follow-up list.",
+    )
+    session_gap_days: int = Field(
+        default=42,
+        ge=7,
+        le=120,
+        description="Days without a held session after which a pair goes on the follow-up "
+        "list (42 = six weeks, as the FREQ indicator).",
+    )
+
+
 class Programme(_Model):
     """Everything in ``programme.yaml``."""
 
@@ -195,6 +214,9 @@ class Programme(_Model):
         default_factory=Matching, description="How 'mentorkit match' proposes pairs."
     )
     confidentiality: Confidentiality = Field(default_factory=Confidentiality)
+    monitoring: Monitoring = Field(
+        default_factory=Monitoring, description="Return deadline and session gap."
+    )
     countries: dict[str, CountrySetting] = Field(
         default_factory=dict,
         description="Overrides by ISO country code, e.g. {US: {date_order: mdy}}.",
