@@ -260,6 +260,32 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please check that this mentor suits the mentee (matching proposes only mentors above "
         "the mentee's level), or pair the mentee with a more senior mentor.",
     ),
+    # --- annual review (REV, mentorkit review) -------------------------------------------------
+    "REV001": MessageSpec(
+        Severity.ERROR,
+        "There is nothing to review yet: {detail}",
+        "Please run 'mentorkit build {folder}' to issue the pair workbooks and 'mentorkit sync "
+        "{folder}' to take their returns in, then run 'mentorkit review {folder}' again.",
+    ),
+    "REV002": MessageSpec(
+        Severity.ERROR,
+        "The year {value} is outside the programme's cycle, which runs from {start} to {end}",
+        "Please give a year the cycle covers with --year, or leave --year out to review the "
+        "cycle to date.",
+    ),
+    "REV003": MessageSpec(
+        Severity.ERROR,
+        "The reference date {value} is before the cycle starts on {start}",
+        "Please give a date on or after {start} with --as-of (YYYY-MM-DD), or leave --as-of "
+        "out to use today's date.",
+    ),
+    "REV004": MessageSpec(
+        Severity.WARNING,
+        "No reflection comment has been returned yet for {quarters}; the sheet of what worked "
+        "and what did not is empty",
+        "Please ask the pairs to fill the Reflection sheet at the end of each quarter and send "
+        "their workbooks back, sync them, and run 'mentorkit review' again.",
+    ),
     # --- matching (MAT) ------------------------------------------------------------------------
     "MAT001": MessageSpec(
         Severity.WARNING,

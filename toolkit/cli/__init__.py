@@ -360,3 +360,7 @@ cli.add_command(pair)
 from toolkit.cli.accept import accept  # noqa: E402  (sync review: confirm a held file)
 
 cli.add_command(accept)
+
+from toolkit.cli.review import review  # noqa: E402  (annual review: issue 6)
+
+cli.add_command(review)
