@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from xlsxwriter.format import Format
 from xlsxwriter.utility import quote_sheetname
@@ -98,7 +99,7 @@ def write_review(
     languages = {p.pair_id: p.language for p in pairs}
     content = review_content(report, values, languages, people, framework, lang)
     data = strict(
-        lambda: render_review(content, programme, framework, moment), "the review workbook"
+        lambda: render_review(content, programme, framework, moment, year), "the review workbook"
     )
     path = folder.root / f"review-{year}.xlsx"
     backup = write_with_backup(path, data)
@@ -112,16 +113,22 @@ def write_review(
     )  # fmt: skip
 
 
-def _nothing_to_review(root: Path, detail: str) -> None:
+def _nothing_to_review(root: Path, detail: str) -> NoReturn:
     f = finding("REV001", detail=detail, folder=str(root))
     raise StoreError(f.render(), [f])
 
 
 def render_review(
-    content: ReviewContent, programme: Programme, framework: Framework, created: dt.datetime
+    content: ReviewContent,
+    programme: Programme,
+    framework: Framework,
+    created: dt.datetime,
+    year: int | None = None,
 ) -> bytes:
-    """The review workbook as .xlsx bytes (deterministic for the same ``created``)."""
-    return _Renderer(content, programme, framework, created).render()
+    """The review workbook of ``year`` (the reference date's by default) as .xlsx bytes,
+    the same for the same ``created``."""
+    year = year if year is not None else content.report.as_of.year
+    return _Renderer(content, programme, framework, created, year).render()
 
 
 class _Renderer:
@@ -131,15 +138,14 @@ class _Renderer:
         programme: Programme,
         framework: Framework,
         created: dt.datetime,
+        year: int,
     ) -> None:
         self.c = content
         self.programme = programme
         self.framework = framework
         self.lang = content.lang
         report = content.report
-        self.title = self.t(
-            "workbook_title", programme=programme.programme.name, year=report.as_of.year
-        )
+        self.title = self.t("workbook_title", programme=programme.programme.name, year=year)
         self.book = Book(created, title=self.title)
         self.subtitle = self.t(
             "subtitle",
