@@ -31,6 +31,7 @@ from builders.printable import MARGINS, text_height, write_header_row
 from builders.xlsx import Book, clip, finish_table, strict, write_value, write_with_backup
 from toolkit.errors import StoreError
 from toolkit.framework import Framework, framework_for
+from toolkit.indicators import compute_report, inputs_from_ledger
 from toolkit.ledger import Ledger
 from toolkit.messages import Finding, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
@@ -91,13 +92,11 @@ def write_review(
         pairs = ledger.pairs()
         if not pairs:
             _nothing_to_review(root, f"{folder.ledger.name} holds no pair")
-        from toolkit.indicators import compute_report, inputs_from_ledger
-
-        report = compute_report(inputs_from_ledger(ledger, programme, framework, as_of=as_of))
-        values, people = ledger.current_values(), ledger.people()
+        inputs = inputs_from_ledger(ledger, programme, framework, as_of=as_of)
+    report = compute_report(inputs)
     lang = programme.default_language
     languages = {p.pair_id: p.language for p in pairs}
-    content = review_content(report, values, languages, people, framework, lang)
+    content = review_content(report, inputs.values, languages, inputs.people, framework, lang)
     data = strict(
         lambda: render_review(content, programme, framework, moment, year), "the review workbook"
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
@@ -18,6 +18,7 @@ from tests.conftest import PEOPLE, START
 from toolkit.cli import cli
 from toolkit.errors import ConfigError
 from toolkit.framework import load_framework
+from toolkit.indicators import TIDY_COLUMNS, IndicatorReport, Period, TrackingRow
 from toolkit.programme import load_programme
 from toolkit.report_text import report_text
 from toolkit.review import (
@@ -38,44 +39,7 @@ FRAMEWORK = load_framework()
 AS_OF = dt.date(2026, 7, 15)
 
 
-# --- a hand-made indicator report, shaped like toolkit.indicators' -----------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    code: str
-    start: dt.date
-    end: dt.date
-    complete: bool
-
-
-@dataclass(frozen=True)
-class TrackingRow:
-    code: str
-    name: dict[str, str]
-    kind: str
-    unit: str
-    baseline: float | None
-    baseline_note: dict[str, str] | None
-    target: float
-    direction: str
-    by_quarter: dict[str, float | None]
-    cumulative: float | None
-    numerator: float
-    denominator: float
-    people: int
-    pct_of_target: float | None
-    status: str
-    responsible: str
-
-
-@dataclass
-class Report:
-    as_of: dt.date
-    cycle_start: dt.date
-    year: int
-    periods: list[Period]
-    tracking: list[TrackingRow] = field(default_factory=list)
+# --- a hand-made indicator report: the engine's classes, figures chosen here ------------------
 
 
 # Cumulative value and status of some framework indicators; the others have no data.
@@ -90,11 +54,11 @@ FIGURES = {
 
 
 @pytest.fixture
-def report() -> Report:
+def report() -> IndicatorReport:
     return make_report()
 
 
-def make_report() -> Report:
+def make_report() -> IndicatorReport:
     """Three begun quarters of a 2026 cycle; the indicators of FIGURES, the others no data."""
     periods = [
         Period("Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31), True),
@@ -116,7 +80,8 @@ def make_report() -> Report:
                 status=status, responsible=ind.responsible,
             )
         )  # fmt: skip
-    return Report(AS_OF, START, 2026, periods, rows)
+    empty = pd.DataFrame(columns=TIDY_COLUMNS)
+    return IndicatorReport(empty, pd.DataFrame(), periods, AS_OF, START, rows)
 
 
 def reflection(quarter: str, **answers: str) -> dict[tuple[str, str, str], str]:
@@ -247,7 +212,9 @@ def test_names_and_emails_of_the_roster_are_blanked() -> None:
 # --- recommendations and the whole content -----------------------------------------------------
 
 
-def test_recommendations_follow_exactly_the_red_and_amber_indicators(report: Report) -> None:
+def test_recommendations_follow_exactly_the_red_and_amber_indicators(
+    report: IndicatorReport,
+) -> None:
     content = review_content(report, VALUES, LANGUAGES, ROSTER, FRAMEWORK, "en")
     indicator_recs = [r for r in content.recommendations if r.source == "indicator"]
     red_amber = [r.code for r in report.tracking if r.status in ("red", "amber")]
@@ -268,14 +235,14 @@ def test_recommendations_follow_exactly_the_red_and_amber_indicators(report: Rep
     assert content.findings == []
 
 
-def test_recommendations_are_written_in_the_review_language(report: Report) -> None:
+def test_recommendations_are_written_in_the_review_language(report: IndicatorReport) -> None:
     content = review_content(report, VALUES, LANGUAGES, ROSTER, FRAMEWORK, "fr")
     first = content.recommendations[0]
     assert first.finding.startswith("Accords signés dans les 30 jours suivant l'appariement : 66,7")
     assert "(Coordinateur du programme)" in first.recommendation
 
 
-def test_no_comment_yet_is_a_warning(report: Report) -> None:
+def test_no_comment_yet_is_a_warning(report: IndicatorReport) -> None:
     content = review_content(report, {}, {}, ROSTER, FRAMEWORK, "en")
     assert [f.code for f in content.findings] == ["REV004"]
     assert [r.source for r in content.recommendations] == ["indicator"] * 4
@@ -307,7 +274,7 @@ def test_review_refuses_a_programme_without_pairs(programme: Path) -> None:
 # --- the workbook ------------------------------------------------------------------------------
 
 
-def _workbook(report: Report, programme: Path, lang: str = "en") -> bytes:
+def _workbook(report: IndicatorReport, programme: Path, lang: str = "en") -> bytes:
     prog = load_programme(programme / "programme.yaml")
     prog.default_language = lang
     content = review_content(report, VALUES, LANGUAGES, ROSTER, FRAMEWORK, lang)
@@ -322,7 +289,7 @@ def _sheets(data: bytes, tmp_path: Path) -> dict[str, list[list[object]]]:
 
 
 def test_the_workbook_reads_back_with_its_four_sheets(
-    report: Report, programme: Path, tmp_path: Path
+    report: IndicatorReport, programme: Path, tmp_path: Path
 ) -> None:
     data = _workbook(report, programme)
     assert data == _workbook(report, programme)  # deterministic
@@ -374,7 +341,7 @@ def test_the_workbook_reads_back_with_its_four_sheets(
 
 
 def test_the_workbook_has_its_dropdowns_and_date_checks(
-    report: Report, programme: Path, tmp_path: Path
+    report: IndicatorReport, programme: Path, tmp_path: Path
 ) -> None:
     import openpyxl
 
@@ -395,7 +362,7 @@ def test_the_workbook_has_its_dropdowns_and_date_checks(
 
 
 def test_no_name_or_email_from_the_roster_is_in_the_workbook(
-    report: Report, programme: Path, tmp_path: Path
+    report: IndicatorReport, programme: Path, tmp_path: Path
 ) -> None:
     text = "\n".join(
         str(cell)
@@ -412,7 +379,7 @@ def test_no_name_or_email_from_the_roster_is_in_the_workbook(
 
 @pytest.mark.libreoffice
 def test_libreoffice_prints_the_review(
-    report: Report, programme: Path, tmp_path: Path, soffice: str
+    report: IndicatorReport, programme: Path, tmp_path: Path, soffice: str
 ) -> None:
     source = tmp_path / "review-2026.xlsx"
     source.write_bytes(_workbook(report, programme, "fr"))
@@ -447,11 +414,6 @@ def test_every_comment_is_counted_once_per_theme() -> None:
 
 
 def test_review_of_a_synced_programme(programme: Path, fill, built) -> None:
-    pytest.importorskip("toolkit.indicators", reason="the indicator engine")
-    from toolkit import indicators
-
-    if not hasattr(indicators, "compute_report"):
-        pytest.skip("the indicator engine (compute_report) has not landed on this branch yet")
     from sync.run import sync_programme
 
     english = fill("P001")
@@ -485,3 +447,21 @@ def test_review_of_a_synced_programme(programme: Path, fill, built) -> None:
     text = "\n".join(str(cell) for rows in sheets.values() for row in rows for cell in row)
     for _, name, email, *_ in PEOPLE:
         assert email not in text and name.split()[0] not in text
+
+
+def test_the_same_sentence_is_quoted_once() -> None:
+    lexicon = load_lexicon()
+    text = "Reviewed the logframe together."
+    comments = [
+        Comment(pair, "Q1", "mentee_progress", text, "worked", lexicon.match(text, "en"))
+        for pair in ("P001", "P002", "P003")
+    ]
+    other = "Two indicators redrafted; more to do."
+    comments.append(
+        Comment("P004", "Q2", "mentee_progress", other, "worked", lexicon.match(other, "en"))
+    )
+    quotes = {t.code: t for t in summarise_themes(comments, lexicon)}["indicators"].quotes
+    assert [(q.pair_id, q.text) for q in quotes] == [
+        ("P001", "Reviewed the logframe together."),
+        ("P004", "Two indicators redrafted"),
+    ]

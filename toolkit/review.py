@@ -30,12 +30,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from toolkit import yamlio
 from toolkit.errors import ConfigError
 from toolkit.framework import Framework
+from toolkit.indicators import IndicatorReport, TrackingRow
 from toolkit.messages import Finding, finding
 from toolkit.report_text import report_text
 from toolkit.text import Text, normalise, tr
 
 if TYPE_CHECKING:
-    from toolkit.indicators import IndicatorReport, TrackingRow
     from toolkit.programme import Programme
 
 Outcome = Literal["worked", "did_not_work", "mixed"]
@@ -222,6 +222,10 @@ class ThemeSummary:
         """More mentions in what did not work than in what worked."""
         return self.mentions["did_not_work"] > self.mentions["worked"]
 
+    def quote_texts(self) -> set[str]:
+        """The texts quoted so far (two comments saying the same are quoted once)."""
+        return {q.text for q in self.quotes}
+
     def share(self, outcome: Outcome, comments: Mapping[str, int]) -> float | None:
         """Share (0-1) of the ``outcome`` comments that mention this theme; None when there
         is no such comment."""
@@ -233,8 +237,8 @@ def summarise_themes(
     lexicon: Lexicon,
     blank: Callable[[str], str] = lambda text: text,
 ) -> list[ThemeSummary]:
-    """One summary per theme of the lexicon, in its order, with up to two quotes each (the
-    first from the side the theme came up on most, then one from the other side)."""
+    """One summary per theme of the lexicon, in its order, with up to two different quotes
+    each (the first from the side the theme came up on most, then one from the other side)."""
     out = []
     for spec in lexicon.themes:
         summary = ThemeSummary(spec.code, dict(spec.name), spec.owner)
@@ -246,9 +250,10 @@ def summarise_themes(
         picks = [c for c in mine if c.outcome == first][:1]
         picks += [c for c in mine if c.outcome == second][:1]
         picks += [c for c in mine if c not in picks]
-        for c in picks[:QUOTES_PER_THEME]:
-            sentence = _sentence(c.text, lexicon, spec.code)
-            summary.quotes.append(Quote(c.pair_id, c.quarter, c.outcome, blank(sentence)))
+        for c in picks:
+            text = blank(_sentence(c.text, lexicon, spec.code))
+            if len(summary.quotes) < QUOTES_PER_THEME and text not in summary.quote_texts():
+                summary.quotes.append(Quote(c.pair_id, c.quarter, c.outcome, text))
         out.append(summary)
     return out
 
