@@ -263,6 +263,24 @@ def test_the_reference_date_follows_the_year_and_the_cycle(programme: Path) -> N
     with pytest.raises(ConfigError) as early:
         review_period(prog, None, dt.date(2025, 12, 31), today)
     assert [f.code for f in early.value.findings] == ["REV003"]
+    with pytest.raises(ConfigError) as other_year:
+        review_period(prog, 2026, dt.date(2027, 1, 15), today)
+    assert [f.code for f in other_year.value.findings] == ["REV005"]
+
+
+def test_review_says_which_option_to_change(programme: Path, built) -> None:
+    result = CliRunner().invoke(cli, ["review", str(programme), "--year", "2031"])
+    assert result.exit_code == 2
+    assert "[REV002]" in result.output and "2026-01-01 to 2026-12-31" in result.output
+
+
+def test_review_before_any_reflection_warns_and_still_writes(programme: Path, built) -> None:
+    result = CliRunner().invoke(cli, ["review", str(programme), "--as-of", "2026-02-10"])
+    assert result.exit_code == 1
+    assert "[REV004]" in result.output and "Q1" in result.output
+    assert "15 indicators" in result.output and "0 reflection comments" in result.output
+    sheets = _sheets((programme / "review-2026.xlsx").read_bytes(), programme)
+    assert sheets["What worked, what did not"][-1][:5] == ["All comments read", 0, 0, 0, 0]
 
 
 def test_review_refuses_a_programme_without_pairs(programme: Path) -> None:

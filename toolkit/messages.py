@@ -279,6 +279,12 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please give a date on or after {start} with --as-of (YYYY-MM-DD), or leave --as-of "
         "out to use today's date.",
     ),
+    "REV005": MessageSpec(
+        Severity.ERROR,
+        "The reference date {value} is not in the year under review, {year}",
+        "Please give a date in {year} with --as-of, or leave --as-of out; a year that has not "
+        "begun yet cannot be reviewed.",
+    ),
     "REV004": MessageSpec(
         Severity.WARNING,
         "No reflection comment has been returned yet for {quarters}; the sheet of what worked "

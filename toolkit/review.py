@@ -449,8 +449,9 @@ def review_period(
     """The review's year (its file name) and reference date.
 
     Without ``as_of``, the reference date is the earliest of today, the cycle's last day and
-    the last day of ``year``. Raises :class:`ConfigError` (REV002, REV003) when the year does
-    not overlap the cycle or the reference date is before the cycle starts.
+    the last day of ``year``. Raises :class:`ConfigError` when the year does not overlap the
+    cycle (REV002), the reference date is before the cycle starts (REV003) or not in ``year``
+    (REV005: a year not begun yet, or ``--as-of`` in another year).
     """
     start, end = programme.cycle.start_date, cycle_end(programme)
     if year is not None and not start.year <= year <= end.year:
@@ -460,6 +461,9 @@ def review_period(
         as_of = min(today, end, dt.date(year, 12, 31) if year is not None else end)
     if as_of < start:
         f = finding("REV003", value=as_of.isoformat(), start=start.isoformat())
+        raise ConfigError(f.render(), [f])
+    if year is not None and as_of.year != year:
+        f = finding("REV005", value=as_of.isoformat(), year=year)
         raise ConfigError(f.render(), [f])
     return (year if year is not None else as_of.year), as_of
 
