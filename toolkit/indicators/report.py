@@ -116,8 +116,12 @@ def _with_attributes(units: pd.DataFrame, people: dict[str, dict[str, str]]) -> 
     for dim in DIMENSIONS:
         if dim == "role":
             continue
-        units[dim] = [(people.get(pid, {}).get(dim) or NOT_RECORDED) for pid in units["subject_id"]]
+        facts = {pid: person.get(dim) or NOT_RECORDED for pid, person in people.items()}
+        units[dim] = units["subject_id"].map(facts).fillna(NOT_RECORDED)
     units["role"] = units["role"].replace("", NOT_RECORDED)
+    # Categories make the breakdowns' group-bys fast on large cohorts.
+    for column in ("code", "period", "role", *DIMENSIONS):
+        units[column] = units[column].astype("category")
     return units
 
 
@@ -137,11 +141,18 @@ def _tidy(units: pd.DataFrame, unit_of: dict[str, str], expected: list[tuple[str
     parts = []
     for dim in (TOTAL, *DIMENSIONS):
         keys = ["code", "period"] + ([] if dim == TOTAL else [dim])
-        sums = units.groupby(keys, sort=True)[["numerator", "denominator"]].sum()
-        people = units.groupby(keys, sort=True)["subject_id"].nunique()
+        grouped = units.groupby(keys, sort=True, observed=True)
+        sums = grouped[["numerator", "denominator"]].sum()
+        people = (
+            units.drop_duplicates([*keys, "subject_id"])
+            .groupby(keys, sort=True, observed=True)
+            .size()
+        )
         part = sums.join(people.rename("people"), how="left").reset_index()
         part["dimension"] = dim
         part["group"] = ALL if dim == TOTAL else part[dim].astype(str)
+        part["code"] = part["code"].astype(str)
+        part["period"] = part["period"].astype(str)
         parts.append(part[["code", "period", "dimension", "group", "numerator", "denominator",
                            "people"]])  # fmt: skip
     tidy = pd.concat(parts, ignore_index=True)
