@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from builders.printable import text_height, write_header_row
+from builders.printable import BOLD_FACTOR, text_height, write_header_row
 from builders.xlsx import DATE_FORMAT, Book, finish_table
 from toolkit.followup import FollowUpItem
 from toolkit.report_text import report_text
@@ -31,7 +31,7 @@ COLUMNS = (
     "col_owner", "col_action", "col_due_by",
 )  # fmt: skip
 """The report-text keys of the sheet's column headers, in order."""
-WIDTHS = (8, 13, 30, 46, 12, 8, 7, 18, 50, 13)
+WIDTHS = (7, 21, 26, 42, 11, 7, 6, 16, 44, 12)
 HEADER_ROW = 4
 BANDS: dict[str, dict[str, object]] = {
     "level1": {"bg_color": "#FFF2CC"},
@@ -57,7 +57,8 @@ def add_followup_sheet(
     ws.set_row(2, text_height([note], [sum(widths)]))
     formats = _band_formats(book)
     for r, item in enumerate(items, start=HEADER_ROW + 1):
-        text, date = formats[band(item)]
+        name = band(item)
+        text, date, number = formats[name]
         cells: list[object] = [
             item.pair_id, item.rule, item.wording, item.facts, item.since, item.days_open,
             item.level, item.owner, item.action, item.due_by,
@@ -66,10 +67,12 @@ def add_followup_sheet(
             if isinstance(value, dt.date):
                 ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
             elif isinstance(value, int):
-                ws.write_number(r, c, value, text)
+                ws.write_number(r, c, value, number)
             else:
                 ws.write_string(r, c, str(value), text)
-        ws.set_row(r, text_height([str(v) for v in cells], widths))
+        # Bold text takes about a tenth more room: estimate its rows in narrower columns.
+        room = [w * BOLD_FACTOR for w in widths] if BANDS[name].get("bold") else widths
+        ws.set_row(r, text_height([_shown(v) for v in cells], room))
     finish_table(ws, HEADER_ROW, len(items), len(COLUMNS), _t("empty", lang))
     return ws
 
@@ -88,12 +91,18 @@ def _t(key: str, lang: str, **facts: object) -> str:
     return report_text("followup", key, lang, **facts)
 
 
-def _band_formats(book: Book) -> dict[str, tuple[Format, Format]]:
-    """(text format, date format) of each band, added to the workbook once."""
+def _shown(value: object) -> str:
+    """About as many characters as a cell shows for ``value`` ("28 Mar 2026" for a date)."""
+    return "00 Mmm 0000" if isinstance(value, dt.date) else str(value)
+
+
+def _band_formats(book: Book) -> dict[str, tuple[Format, Format, Format]]:
+    """(text, date, number) formats of each band, added to the workbook once."""
     return {
         name: (
             book.wb.add_format({**_CELL, **colour}),
             book.wb.add_format({**_CELL, **colour, "num_format": DATE_FORMAT, "align": "left"}),
+            book.wb.add_format({**_CELL, **colour, "align": "center"}),
         )
         for name, colour in BANDS.items()
     }
