@@ -84,6 +84,10 @@ SIGNATURE_FIELDS = ("mentor_signature", "mentor_signed_on", "mentee_signature", 
 PARTNERS = ("mentee", "mentor")
 _AREA = "followup"
 
+Source = tuple[str, str, str, int]
+"""A current value with its saved-at time, sender and submission id (``current_sources``)."""
+Sources = dict[ValueKey, Source]
+
 
 @dataclass(frozen=True)
 class FollowUpItem:
@@ -247,8 +251,12 @@ class _Reader:
         self.framework = framework
         self.as_of = as_of
         self.lang = lang
-        self.values = ledger.current_values()
+        self._sources: dict[str, Sources] = {}
         self.submissions = {s.submission_id: s for s in ledger.submissions()}
+        self.received: dict[str, list[str]] = {}  # when each pair's accepted returns came
+        for s in self.submissions.values():
+            if s.pair_id and s.status == "accepted":
+                self.received.setdefault(s.pair_id, []).append(s.received_at)
         self.ended = {e.pair_id for e in MatchingStore(ledger).endings()}
         # Timestamps are ISO 8601 in UTC: anything before the next day is "by as_of".
         self.until = (as_of + dt.timedelta(days=1)).isoformat()
@@ -265,9 +273,9 @@ class _Reader:
 
     def pair_items(self, pair: PairRecord) -> list[_Found]:
         """What the five per-pair rules find for one pair."""
-        values = self.values.get(pair.pair_id, {})
+        sources = self.sources(pair.pair_id)
+        values = {key: source[0] for key, source in sources.items()}
         created = _date(pair.created_at) or self.as_of
-        sources = self.ledger.current_sources(pair.pair_id)
         found = [
             self._session_gap(pair.pair_id, values, created),
             self._not_returned(pair.pair_id, created),
@@ -315,14 +323,8 @@ class _Reader:
         if latest is None:
             return None
         q, first, deadline = latest
-        received = [
-            s
-            for s in self.submissions.values()
-            if s.pair_id == pair_id
-            and s.status == "accepted"
-            and first.isoformat() <= s.received_at < self.until
-        ]
-        if received:
+        since = first.isoformat()
+        if any(since <= at < self.until for at in self.received.get(pair_id, [])):
             return None
         facts = _t(
             "fact_not_returned", self.lang, quarter=self._quarter(q),
@@ -331,7 +333,7 @@ class _Reader:
         return _Found(pair_id, NOT_RETURNED, facts, deadline)
 
     def _low_satisfaction(
-        self, pair_id: str, values: dict[ValueKey, str], sources: dict[ValueKey, tuple]
+        self, pair_id: str, values: dict[ValueKey, str], sources: Sources
     ) -> _Found | None:
         facts, since = [], []
         for partner in PARTNERS:
@@ -357,7 +359,7 @@ class _Reader:
         return _Found(pair_id, LOW_SATISFACTION, "; ".join(facts), min(since))
 
     def _support_requested(
-        self, pair_id: str, values: dict[ValueKey, str], sources: dict[ValueKey, tuple]
+        self, pair_id: str, values: dict[ValueKey, str], sources: Sources
     ) -> _Found | None:
         latest = self._latest_answer(values, "support_needed")
         if latest is None or latest[2] != "yes":
@@ -413,20 +415,16 @@ class _Reader:
             "WHERE s.received_at < ? ORDER BY c.conflict_id",
             (self.until,),
         ).fetchall()
-        sources: dict[str, dict[ValueKey, tuple]] = {}
         out = []
         for pair_id, tool, row_key, field, received_at, one, other in rows:
             after = max(one, other)
-            if pair_id not in sources:
-                sources[pair_id] = self.ledger.current_sources(pair_id)
-            current = sources[pair_id].get((tool, row_key, field))
-            if current is None or not self._settled(
-                pair_id, (tool, row_key, field), after, current
-            ):
+            key = (tool, row_key, field)
+            current = self.sources(pair_id).get(key)
+            if current is None or not self._settled(pair_id, key, after, current):
                 out.append((pair_id, tool, row_key, field, received_at))
         return out
 
-    def _settled(self, pair_id: str, key: ValueKey, after: int, current: tuple) -> bool:
+    def _settled(self, pair_id: str, key: ValueKey, after: int, current: Source) -> bool:
         """Whether a return of the pair accepted after submission ``after`` settles a conflict
         on ``key``: it holds the current value, and either brought it itself (the pair typed
         it again) or is another copy than the one that brought it (the other side took it)."""
@@ -447,6 +445,12 @@ class _Reader:
                 return True
         return False
 
+    def sources(self, pair_id: str) -> Sources:
+        """The pair's current values with the submission each came in (read once)."""
+        if pair_id not in self._sources:
+            self._sources[pair_id] = self.ledger.current_sources(pair_id)
+        return self._sources[pair_id]
+
     def _latest_answer(
         self, values: dict[ValueKey, str], field: str
     ) -> tuple[int, ValueKey, str] | None:
@@ -459,7 +463,7 @@ class _Reader:
         ]  # fmt: skip
         return max(answers, default=None)
 
-    def _arrival(self, sources: dict[ValueKey, tuple], key: ValueKey) -> dt.date | None:
+    def _arrival(self, sources: Sources, key: ValueKey) -> dt.date | None:
         """The day the current value of ``key`` arrived (its submission's received_at)."""
         source = sources.get(key)
         submission: SubmissionRecord | None = self.submissions.get(source[3]) if source else None
