@@ -413,3 +413,23 @@ def test_from_real_returns_with_no_name_or_typed_text_in_the_sheet(programme: Pa
     with Ledger(programme / "mentorkit.db") as ledger:
         items = follow_up_items(ledger, settings, FRAMEWORK, D(2026, 3, 14))
     assert OPEN_CONFLICT not in {i.rule for i in items}
+
+
+def test_rows_are_coloured_by_how_far_up_the_ladder_they_are() -> None:
+    import openpyxl
+
+    def item(days_open: int) -> FollowUpItem:
+        step, end, overdue = ladder_position(FRAMEWORK.governance.escalation, days_open)
+        since = D(2026, 1, 1)
+        return FollowUpItem(
+            "P001", SESSION_GAP, "rule", "facts", since, days_open, step.level, step.who,
+            step.who, "action", since + dt.timedelta(days=end), overdue, step.level == 4,
+        )  # fmt: skip
+
+    items = [item(d) for d in (60, 40, 20, 3)]
+    assert [band(i) for i in items] == ["overdue", "last", "escalated", "level1"]
+    sheet = openpyxl.load_workbook(io.BytesIO(_render(items)))["Follow-up"]
+    fills = [sheet.cell(row, 1).fill.fgColor.rgb[-6:] for row in range(6, 10)]
+    assert fills == ["F4B6B6", "F4B6B6", "FCE4D6", "FFF2CC"]
+    assert [sheet.cell(row, 1).font.b for row in range(6, 10)] == [True, False, False, False]
+    assert sheet.print_title_rows == "$5:$5" and sheet.page_setup.orientation == "landscape"

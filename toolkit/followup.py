@@ -252,6 +252,7 @@ class _Reader:
         self.as_of = as_of
         self.lang = lang
         self._sources: dict[str, Sources] = {}
+        self._active: list[PairRecord] | None = None
         self.submissions = {s.submission_id: s for s in ledger.submissions()}
         self.received: dict[str, list[str]] = {}  # when each pair's accepted returns came
         for s in self.submissions.values():
@@ -262,14 +263,16 @@ class _Reader:
         self.until = (as_of + dt.timedelta(days=1)).isoformat()
 
     def active_pairs(self) -> list[PairRecord]:
-        """Pairs not ended, created by the reference date."""
-        return [
-            p
-            for p in self.ledger.pairs()
-            if p.status == "active"
-            and p.pair_id not in self.ended
-            and (_date(p.created_at) or self.as_of) <= self.as_of
-        ]
+        """Pairs not ended, created by the reference date (read once)."""
+        if self._active is None:
+            self._active = [
+                p
+                for p in self.ledger.pairs()
+                if p.status == "active"
+                and p.pair_id not in self.ended
+                and (_date(p.created_at) or self.as_of) <= self.as_of
+            ]
+        return self._active
 
     def pair_items(self, pair: PairRecord) -> list[_Found]:
         """What the five per-pair rules find for one pair."""
