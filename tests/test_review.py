@@ -81,7 +81,10 @@ def make_report() -> IndicatorReport:
             )
         )  # fmt: skip
     empty = pd.DataFrame(columns=TIDY_COLUMNS)
-    return IndicatorReport(empty, pd.DataFrame(), periods, AS_OF, START, rows)
+    return IndicatorReport(
+        tidy=empty, units=pd.DataFrame(), periods=periods, as_of=AS_OF, cycle_start=START,
+        tracking=rows,
+    )  # fmt: skip
 
 
 def reflection(quarter: str, **answers: str) -> dict[tuple[str, str, str], str]:
