@@ -240,9 +240,14 @@ class _Renderer:
             self.t("h_people"), self.t("h_comment"),
         ]  # fmt: skip
         widths = [7, 30, 9, 34, 8, *[7] * quarters, 10, 9, 15, 7, 8, 28]
-        ws = self._sheet(
-            "indicators", headers, widths, self.t("indicators_note", as_of=report.as_of.isoformat())
-        )
+        done = report.completeness
+        note = self.t("indicators_note", as_of=report.as_of.isoformat())
+        if done.latest is not None:
+            note += " " + self.t(
+                "completeness", returned=done.returned, active=done.active,
+                latest=done.latest.isoformat(),
+            )  # fmt: skip
+        ws = self._sheet("indicators", headers, widths, note)
         comment_col = len(headers) - 1
         for r, row in enumerate(report.tracking, start=HEADER_ROW + 1):
             baseline: object = row.baseline

@@ -457,6 +457,10 @@ def test_review_of_a_synced_programme(programme: Path, fill, built) -> None:
     assert f"Wrote {path} (figures as of 2026-04-15)" in result.output
     sheets = _sheets(path.read_bytes(), programme)
     ind = sheets["Indicators against targets"]
+    assert ind[2][0].endswith(
+        "Behind the figures: 2 of 3 active pairs have returned a workbook; the latest return "
+        "arrived on 2026-04-10."
+    )
     assert [row[0] for row in ind[4:]] == [i.code for i in FRAMEWORK.indicators]
     assert all(isinstance(row[4], float) for row in ind[4:])  # targets are numbers
     themes = {row[0]: row for row in sheets["What worked, what did not"][4:]}
