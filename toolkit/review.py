@@ -25,11 +25,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from toolkit import yamlio
 from toolkit.errors import ConfigError
 from toolkit.framework import Framework
+from toolkit.framework_parts import Role
 from toolkit.indicators import IndicatorReport, TrackingRow
 from toolkit.messages import Finding, finding
 from toolkit.report_text import report_text
@@ -65,7 +66,7 @@ class ThemeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: str = Field(pattern=r"^[a-z_]+$", description="Stable theme code.")
-    owner: str = Field(description="Governance role a recommendation on this theme names.")
+    owner: Role = Field(description="Governance role a recommendation on this theme names.")
     name: Text = Field(description="Theme name in the four languages.")
     keywords: dict[Literal["en", "fr", "es", "pt"], list[str]] = Field(
         description="Keywords by language, normalised; a trailing '*' matches a word's start."
@@ -78,12 +79,27 @@ class Lexicon(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     themes: list[ThemeSpec] = Field(min_length=1)
+    _compiled: dict[tuple[str, str], re.Pattern[str]] = PrivateAttr(default_factory=dict)
 
     def match(self, text: str, lang: str) -> tuple[str, ...]:
         """Codes of the themes ``text`` mentions, in lexicon order (keywords of ``lang`` and
         English)."""
         plain = normalise(text)
-        return tuple(t.code for t in self.themes if _pattern(self, t.code, lang).search(plain))
+        return tuple(t.code for t in self.themes if self.pattern(t.code, lang).search(plain))
+
+    def pattern(self, code: str, lang: str) -> re.Pattern[str]:
+        """One expression for theme ``code``'s keywords in ``lang`` and English (``lang`` "*":
+        every language's), compiled once."""
+        key = (code, lang)
+        if key not in self._compiled:
+            theme = next(t for t in self.themes if t.code == code)
+            if lang == "*":
+                words = [w for la in sorted(theme.keywords) for w in theme.keywords[la]]
+            else:
+                words = [*theme.keywords.get(lang, [])]
+                words += theme.keywords["en"] if lang != "en" else []
+            self._compiled[key] = re.compile("|".join(f"(?:{keyword_pattern(w)})" for w in words))
+        return self._compiled[key]
 
 
 def keyword_pattern(keyword: str) -> str:
@@ -106,18 +122,6 @@ def load_lexicon() -> Lexicon:
     """The packaged theme lexicon (``toolkit/data/review_themes.yaml``)."""
     path = resources.files("toolkit").joinpath("data/review_themes.yaml")
     return Lexicon.model_validate(yamlio.safe_load(path.read_text("utf-8")))
-
-
-_PATTERNS: dict[tuple[int, str, str], re.Pattern[str]] = {}
-
-
-def _pattern(lexicon: Lexicon, code: str, lang: str) -> re.Pattern[str]:
-    key = (id(lexicon), code, lang)
-    if key not in _PATTERNS:
-        theme = next(t for t in lexicon.themes if t.code == code)
-        words = [*theme.keywords.get(lang, []), *(theme.keywords["en"] if lang != "en" else [])]
-        _PATTERNS[key] = re.compile("|".join(f"(?:{keyword_pattern(w)})" for w in words))
-    return _PATTERNS[key]
 
 
 # --- comments and their outcome ----------------------------------------------------------------
@@ -271,19 +275,10 @@ _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+|\n+")
 
 def _sentence(text: str, lexicon: Lexicon, code: str) -> str:
     """The first sentence of ``text`` that mentions theme ``code``, cut to QUOTE_CHARS."""
-    pattern = _any_language(lexicon, code)
+    pattern = lexicon.pattern(code, "*")
     parts = [p.strip().rstrip(" ;:,") for p in _SENTENCE_END.split(text) if p.strip()]
     chosen = next((p for p in parts if pattern.search(normalise(p))), parts[0] if parts else "")
     return chosen if len(chosen) <= QUOTE_CHARS else chosen[: QUOTE_CHARS - 1].rstrip() + "…"
-
-
-def _any_language(lexicon: Lexicon, code: str) -> re.Pattern[str]:
-    key = (id(lexicon), code, "*")
-    if key not in _PATTERNS:
-        theme = next(t for t in lexicon.themes if t.code == code)
-        words = [w for lang in sorted(theme.keywords) for w in theme.keywords[lang]]
-        _PATTERNS[key] = re.compile("|".join(f"(?:{keyword_pattern(w)})" for w in words))
-    return _PATTERNS[key]
 
 
 def name_blanker(people: Mapping[str, Mapping[str, str]]) -> Callable[[str], str]:
