@@ -168,17 +168,14 @@ def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Frame
                           t("series_planned", lang)], fmt["header"])  # fmt: skip
     for m in range(1, report.cycle_months + 1):
         r = top + m
-        ws.write_string(r, 3, add_months(report.cycle_start, m - 1).strftime("%Y-%m"))
+        ws.write_string(r, 4, add_months(report.cycle_start, m - 1).strftime("%Y-%m"))
         _value, row = figure("SES", f"M{m}")
         if row is not None and row["denominator"]:
-            ws.write_number(r, 4, row["numerator"], fmt["count"])
-            ws.write_number(r, 5, row["denominator"], fmt["count"])
-        else:
-            ws.write_blank(r, 4, None)
-            ws.write_blank(r, 5, None)
+            ws.write_number(r, 5, row["numerator"], fmt["count"])
+            ws.write_number(r, 6, row["denominator"], fmt["count"])
     last_month = top + report.cycle_months
-    held = ChartRange("sessions", "held", top + 1, last_month, 3, 4)
-    planned = ChartRange("sessions", "planned", top + 1, last_month, 3, 5)
+    held = ChartRange("sessions", "held", top + 1, last_month, 4, 5)
+    planned = ChartRange("sessions", "planned", top + 1, last_month, 4, 6)
     # 3. Returned on time by country.
     ws.write_row(top, 8, [t("col_country", lang), t("series_on_time", lang)], fmt["header"])
     tidy = report.tidy

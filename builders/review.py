@@ -27,6 +27,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import quote_sheetname
 from xlsxwriter.worksheet import Worksheet
 
+from builders.indicator_sheets import STATUS_COLOURS
 from builders.printable import MARGINS, text_height, write_header_row
 from builders.xlsx import Book, clip, finish_table, strict, write_value, write_with_backup
 from toolkit.errors import StoreError
@@ -47,7 +48,7 @@ from toolkit.text import tr
 
 HEADER_ROW = 3
 """0-based row of every sheet's column headers (title, subtitle and note above)."""
-STATUS_COLOURS = {"green": "#C6EFCE", "amber": "#FFEB9C", "red": "#FFC7CE", "no_data": "#EDEDED"}
+STATUSES = ("green", "amber", "red", "no_data")
 DECISIONS = ("decision_accept", "decision_modify", "decision_reject")
 LISTS_SHEET = "Lists"
 INPUT_ROWS_BELOW = 10
@@ -102,7 +103,7 @@ def write_review(
     )
     path = folder.root / f"review-{year}.xlsx"
     backup = write_with_backup(path, data)
-    statuses = {s: 0 for s in STATUS_COLOURS}
+    statuses = {s: 0 for s in STATUSES}
     for row in report.tracking:
         statuses[row.status] = statuses.get(row.status, 0) + 1
     return ReviewResult(
@@ -159,7 +160,7 @@ class _Renderer:
         self.status_fmt = {
             s: wb.add_format({"bg_color": colour, "border": 1, "border_color": "#BFBFBF",
                               "valign": "top", "bold": True, "text_wrap": True})
-            for s, colour in STATUS_COLOURS.items()
+            for s, (colour, _) in STATUS_COLOURS.items()
         }  # fmt: skip
         cell = {"valign": "top", "border": 1, "border_color": "#BFBFBF"}
         self.number = wb.add_format({**cell, "num_format": "0.0"})
@@ -195,7 +196,7 @@ class _Renderer:
 
     def _cycle(self) -> None:
         c, report = self.c, self.c.report
-        counts = {s: sum(1 for r in report.tracking if r.status == s) for s in STATUS_COLOURS}
+        counts = {s: sum(1 for r in report.tracking if r.status == s) for s in STATUSES}
         facts: dict[int, dict[str, object]] = {
             2: {"comments": len(c.comments), "pairs": c.pairs_commenting,
                 "sheet": self.names["themes"]},
@@ -259,7 +260,8 @@ class _Renderer:
                 *(row.by_quarter.get(f"Q{q}") for q in range(1, quarters + 1)),
                 row.cumulative,
                 None if row.pct_of_target is None else row.pct_of_target / 100,
-                self.t(f"status_{row.status}"), row.denominator, row.people, None,
+                report_text("indicators", f"status_{row.status}", self.lang), row.denominator,
+                row.people, None,
             ]  # fmt: skip
             formats = [
                 self.text, self.text, self.text,

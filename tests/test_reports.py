@@ -80,7 +80,7 @@ def test_tracking_table_holds_the_computed_figures_as_values(demo: Path) -> None
         assert row[col["Denominator"]] == tracked.denominator
         for q, value in tracked.by_quarter.items():
             assert row[col[q]] == ("" if value is None else value), (tracked.code, q)
-        label = {"green": "On track", "amber": "Watch", "red": "Off track",
+        label = {"green": "On track", "amber": "Needs attention", "red": "Off track",
                  "no_data": "No data yet"}[tracked.status]  # fmt: skip
         assert row[col["Status"]] == label
     assert set(by_code) >= {f"COMP-{d.code}" for d in load_framework().domains}
@@ -139,6 +139,12 @@ def test_dashboard_charts_read_the_cells_that_hold_their_data(demo: Path) -> Non
     assert _cells(ws, comp[1]) == [report.row(f"COMP-{d.code}")["value"] for d in fw.domains]
     sessions = charts["Sessions held against plan, by month"]
     held, planned = _cells(ws, sessions[1]), _cells(ws, sessions[3])
+    # Each range sits under the header that names it, in the table printed under the charts.
+    for ref, header in ((sessions[0], "Month"), (sessions[1], "Held"), (sessions[3], "Planned"),
+                        (comp[0], "Domain"), (comp[1], "Mean change")):  # fmt: skip
+        first = ref.rsplit("!", 1)[1].replace("$", "").split(":")[0]
+        column, row = re.match(r"([A-Z]+)(\d+)", first).groups()
+        assert ws[f"{column}{int(row) - 1}"].value == header, (ref, header)
     assert len(held) == 12
     for m in range(1, 7):
         row = report.row("SES", f"M{m}")

@@ -332,7 +332,7 @@ def indicator_recommendations(
             "target": format_figure(row.target, row.unit, lang),
             "percent": format_number(row.pct_of_target, lang) if row.pct_of_target is not None
             else "—",
-            "status": report_text("review", f"status_{row.status}", lang),
+            "status": report_text("indicators", f"status_{row.status}", lang),
             "n": format_number(row.denominator, lang),
             "people": row.people,
         }  # fmt: skip
