@@ -137,7 +137,7 @@ def _inputs(as_of: dt.date = AS_OF, **changes: object) -> IndicatorInputs:
         submissions=[
             _received("P1", "2026-04-08"),
             _received("P1", "2026-07-10"),
-            _received("P2", "2026-04-20"),  # late for Q1, inside Q2's window
+            _received("P2", "2026-04-20"),  # late for Q1, and too early for Q2
             _received("P4", "2026-07-01", "quarantined"),
             _received("P5", "2026-04-02"),
         ],
@@ -183,8 +183,9 @@ HAND = {
     # REF/SPR: due Q1 P1 P2 P4 P5, Q2 P1 P2 P4; complete Q1 P1 P2; sprint done Q1 P1.
     ("REF", "Q1"): (2, 4, 50.0), ("REF", "Q2"): (0, 3, 0.0), ("REF", "cumulative"): (2, 7, 28.6),
     ("SPR", "Q1"): (1, 4, 25.0), ("SPR", "cumulative"): (1, 7, 14.3),
-    # RET: Q1 window Jan 1-Apr 14: P1 P5; Q2 window Apr 1-Jul 14: P1 P2 (P4's was quarantined).
-    ("RET", "Q1"): (2, 4, 50.0), ("RET", "Q2"): (2, 3, 66.7), ("RET", "cumulative"): (4, 7, 57.1),
+    # RET: Q1 window Mar 1-Apr 14: P1 P5 (P2's Apr 20 is late); Q2 window Jun 1-Jul 14: P1
+    # (P2's April return is not a Q2 workbook; P4's was quarantined).
+    ("RET", "Q1"): (2, 4, 50.0), ("RET", "Q2"): (1, 3, 33.3), ("RET", "cumulative"): (3, 7, 42.9),
     # REM/END over the 4 original pairs P1 P2 P3 P5: P3 re-matched (Q1), P5 left (Q2).
     ("REM", "Q1"): (1, 4, 25.0), ("REM", "Q2"): (0, 4, 0.0), ("REM", "cumulative"): (1, 4, 25.0),
     ("END", "Q1"): (0, 4, 0.0), ("END", "Q2"): (1, 4, 25.0), ("END", "cumulative"): (1, 4, 25.0),
@@ -324,3 +325,88 @@ def test_months_elapsed_boundaries() -> None:
     assert months_elapsed(start, dt.date(2026, 2, 14), 12) == 0
     assert months_elapsed(start, dt.date(2026, 2, 15), 12) == 1
     assert months_elapsed(start, dt.date(2028, 1, 1), 12) == 12
+
+
+def _one_pair(values: dict, as_of: dt.date, **changes: object):
+    return compute_report(_inputs(as_of, pairs=[_pair("P1", "M1", "E1", "2026-01-05")],
+                                  values={"P1": values}, endings=[], **changes))  # fmt: skip
+
+
+def test_freq_judges_each_quarter_by_the_gaps_that_end_in_it() -> None:
+    # Jan 5 (match) -> Jan 10 -> Mar 30 (79 days) -> Apr 20 -> May 20 -> Jun 20 -> Jun 30.
+    held = _sessions((1, "2026-01-10"), (3, "2026-03-30"), (4, "2026-04-20"), (5, "2026-05-20"),
+                     (6, "2026-06-20"))  # fmt: skip
+    report = _one_pair(held, dt.date(2026, 6, 30))
+    assert [_figure(report, "FREQ", q)[:2] for q in ("Q1", "Q2", "cumulative")] == [
+        (0, 1), (1, 1), (0, 1),
+    ]  # fmt: skip
+
+
+def test_the_reference_date_counts_in_full() -> None:
+    # As of a quarter's last day, that quarter and its last month are over.
+    held = _sessions(*((m, f"2026-{m:02d}-10") for m in range(1, 7)))
+    report = _one_pair(held, dt.date(2026, 6, 30))
+    assert [p.complete for p in report.periods] == [True, True]
+    assert _figure(report, "SES", "M6") == (1, 1, 100.0)
+    assert _figure(report, "SES", "cumulative") == (6, 6, 100.0)
+    assert report.row("SES", "M7") is None
+
+
+def test_freq_after_the_cycle_looks_at_the_cycle_only() -> None:
+    held = _sessions(*((m, f"2026-{m:02d}-10") for m in range(1, 13)))
+    for as_of in (dt.date(2026, 12, 31), dt.date(2027, 3, 1)):
+        report = _one_pair(held, as_of)
+        assert _figure(report, "FREQ")[:2] == (1, 1), as_of
+
+
+def test_returns_count_when_sent_and_once_at_most() -> None:
+    def returned(*sent: tuple[str, str]) -> list:
+        return [SubmissionRecord(i, received + "T10:00:00+00:00", saved, "f", "h", 1, "P1", 1,
+                                 "mentee", "accepted", "", "", "", 0, 0)
+                for i, (saved, received) in enumerate(sent)]  # fmt: skip
+
+    # Saved on time (Apr 12) but synced late (Apr 20): on time. An April return is not the
+    # Q2 workbook (window Jun 1 - Jul 14), and the deadline day itself is on time.
+    report = _one_pair({}, dt.date(2026, 7, 20),
+                       submissions=returned(("2026-04-12T08:00:00Z", "2026-04-20"),
+                                            ("", "2026-07-14")))  # fmt: skip
+    assert [_figure(report, "RET", q)[:2] for q in ("Q1", "Q2")] == [(1, 1), (1, 1)]
+    report = _one_pair({}, dt.date(2026, 7, 20),
+                       submissions=returned(("", "2026-04-10"), ("", "2026-07-15")))  # fmt: skip
+    assert [_figure(report, "RET", q)[:2] for q in ("Q1", "Q2")] == [(1, 1), (0, 1)]
+
+
+def test_a_past_reference_date_ignores_what_came_later(tmp_path) -> None:
+    from toolkit import yamlio
+    from toolkit.indicators import inputs_from_ledger
+    from toolkit.ledger import Ledger, MatchingStore
+    from toolkit.programme import Programme, programme_template
+
+    programme = Programme.model_validate(yamlio.safe_load(programme_template(
+        programme_id="t", name="T", cohort="2026-A", start_date=dt.date(2026, 1, 1))))  # fmt: skip
+    with Ledger(tmp_path / "l.db", create=True) as ledger:
+        ledger.init_programme("t", "2026-A", "s", "2026-01-01T00:00:00+00:00")
+        for mentor, made in (("M1", "2026-01-05"), ("M2", "2026-05-20")):  # P001, then P002
+            ledger.ensure_pair(mentor, "E1", "en", "junior", made + "T09:00:00+00:00")
+        MatchingStore(ledger).end_pair("P001", "no-fault", "2026-05-10", "2026-05-10T00:00:00Z")
+        key = ("reflection", "Q1", "mentee_satisfaction")
+        for day, score in (("2026-04-08", "4"), ("2026-05-02", "2")):  # a later answer
+            sid = ledger.add_submission(_received("P001", day))
+            ledger.add_values(sid, "P001", {key: score})
+        before = inputs_from_ledger(ledger, programme, load_framework(), dt.date(2026, 4, 20))
+        after = inputs_from_ledger(ledger, programme, load_framework(), dt.date(2026, 6, 1))
+    assert [(p.pair_id, p.status) for p in before.pairs] == [("P001", "active")]
+    assert before.endings == [] and len(before.submissions) == 1
+    assert before.values["P001"][key] == "4" and after.values["P001"][key] == "2"
+    assert {p.pair_id: p.status for p in after.pairs} == {"P001": "ended", "P002": "active"}
+
+
+def test_a_quarter_nobody_rated_stays_empty() -> None:
+    ratings = {("competencies", "TEC-J1", "baseline"): "1", ("competencies", "TEC-J1", "q1"): "3"}
+    report = _one_pair(ratings, dt.date(2026, 11, 20))
+    assert _figure(report, "COMP", "Q1") == (2, 1, 2.0)
+    assert _figure(report, "COMP", "Q3") == (0, 0, None)  # not the Q1 figure again
+    assert _figure(report, "COMP") == (2, 1, 2.0)
+    # EVID: the achieved milestone has no evidence, and a pair with nothing achieved would add
+    # no one behind the figure.
+    assert report.row("EVID")["people"] == 1

@@ -254,8 +254,9 @@ class Ledger:
     def __init__(self, path: Path, *, create: bool = False) -> None:
         if not create and not path.is_file():
             raise StoreError(
-                f"No ledger at {path}. Please run 'mentorkit init' for a new programme, "
-                "or check the folder."
+                f"No ledger at {path}: the programme's records are missing. If it was moved or "
+                "deleted, please put it back from your backup; for a new programme, run "
+                "'mentorkit init NEWDIR' into a new folder."
             )
         self.path = path
         try:
@@ -730,6 +731,21 @@ class Ledger:
             params = (pair_id,)
         out: dict[str, dict[ValueKey, str]] = {}
         for pid, tool, row_key, field, value in self.conn.execute(sql, params):
+            out.setdefault(pid, {})[(tool, row_key, field)] = value
+        return out
+
+    def values_received_by(self, day: str) -> dict[str, dict[ValueKey, str]]:
+        """Each field's value as it stood at the end of ``day`` (YYYY-MM-DD): the latest value
+        from a file received by then (figures for a past date)."""
+        sql = (
+            "SELECT v.pair_id, v.tool, v.row_key, v.field, v.value FROM field_values v "
+            "JOIN (SELECT MAX(f.value_id) AS id FROM field_values f "
+            "JOIN submissions s ON s.submission_id = f.submission_id "
+            "WHERE substr(s.received_at, 1, 10) <= ? "
+            "GROUP BY f.pair_id, f.tool, f.row_key, f.field) m ON m.id = v.value_id"
+        )
+        out: dict[str, dict[ValueKey, str]] = {}
+        for pid, tool, row_key, field, value in self.conn.execute(sql, (day,)):
             out.setdefault(pid, {})[(tool, row_key, field)] = value
         return out
 

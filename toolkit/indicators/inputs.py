@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,17 +41,32 @@ class IndicatorInputs:
 def inputs_from_ledger(
     ledger: Ledger, programme: Programme, framework: Framework, as_of: dt.date
 ) -> IndicatorInputs:
-    """Read everything the indicators need from the ledger, once."""
+    """Read everything the indicators need from the ledger, once, as it stood on ``as_of``.
+
+    For a past date, files received later, pairs matched later and endings dated later are
+    left out, and each field has the value it had then; the roster is today's.
+    """
+    day = as_of.isoformat()
+    submissions = [s for s in ledger.submissions() if s.received_at[:10] <= day]
+    later = any(s.received_at[:10] > day for s in ledger.submissions())
+    values = ledger.values_received_by(day) if later else ledger.current_values()
+    endings = [e for e in MatchingStore(ledger).endings() if e.ended_on[:10] <= day]
+    ended = {e.pair_id for e in endings}
+    pairs = [
+        p if p.status != "ended" or p.pair_id in ended else dataclasses.replace(p, status="active")
+        for p in ledger.pairs()
+        if p.created_at[:10] <= day
+    ]
     return IndicatorInputs(
-        pairs=ledger.pairs(),
-        values=ledger.current_values(),
-        submissions=ledger.submissions(),
+        pairs=pairs,
+        values=values,
+        submissions=submissions,
         cycle_start=programme.cycle.start_date,
         cycle_months=programme.cycle.months,
         as_of=as_of,
         framework=framework,
         people=ledger.people(),
-        endings=MatchingStore(ledger).endings(),
+        endings=endings,
         return_deadline_days=programme.monitoring.return_deadline_days,
     )
 

@@ -1,8 +1,8 @@
 """The cycle's calendar: months and quarters, which have begun and which have ended.
 
-The reference date (``as_of``) is the day figures are computed for; a month or quarter has
-*ended* when its last day is before the reference date, and has *begun* when its first day is
-on or before it.
+The reference date (``as_of``) is the day figures are computed for, and it counts in full: a
+month or quarter has *ended* when its last day is on or before the reference date (figures as
+of 30 June include June), and has *begun* when its first day is on or before it.
 """
 
 from __future__ import annotations
@@ -66,8 +66,18 @@ def quarters(start: dt.date, cycle_months: int, as_of: dt.date) -> list[Period]:
         first, last = quarter_bounds(start, cycle_months, q)
         if first > as_of:
             break
-        out.append(Period(f"Q{q}", first, last, last < as_of))
+        out.append(Period(f"Q{q}", first, last, last <= as_of))
     return out
+
+
+def months_completed(start: dt.date, as_of: dt.date, cycle_months: int) -> int:
+    """Cycle months completed by the end of the reference date ``as_of`` (its day included)."""
+    return months_elapsed(start, as_of + dt.timedelta(days=1), cycle_months)
+
+
+def cycle_end(start: dt.date, cycle_months: int) -> dt.date:
+    """The last day of the cycle."""
+    return add_months(start, cycle_months) - dt.timedelta(days=1)
 
 
 def quarter_of(start: dt.date, day: dt.date) -> int:

@@ -18,7 +18,7 @@ from toolkit.framework import Framework
 from toolkit.framework_model import Indicator, status
 from toolkit.indicators.completeness import Completeness, completeness
 from toolkit.indicators.inputs import IndicatorInputs
-from toolkit.indicators.periods import Period, months_elapsed
+from toolkit.indicators.periods import Period, months_completed
 from toolkit.indicators.units import CUMULATIVE, UNIT_COLUMNS, Cohort, compute_units
 
 TIDY_COLUMNS = [
@@ -83,6 +83,9 @@ def compute_report(inputs: IndicatorInputs) -> IndicatorReport:
     """Compute every indicator of the framework from the snapshot."""
     fw = inputs.framework
     units = pd.DataFrame(compute_units(inputs), columns=UNIT_COLUMNS)
+    # A unit with nothing below the line (a pair with no milestone achieved yet, for EVID)
+    # adds nothing to a figure, and its person is not "behind" it.
+    units = units[units["denominator"] > 0].reset_index(drop=True)
     units = _with_attributes(units, inputs.people)
     periods = Cohort(inputs).periods
     unit_of = {i.code: i.unit for i in fw.indicators}
@@ -131,7 +134,7 @@ def _expected(fw: Framework, periods: list[Period], inputs: IndicatorInputs
     COMP by domain) for each begun quarter and cumulatively, SES for each completed month."""
     quarter_codes = [p.code for p in periods] + [CUMULATIVE]
     codes = [i.code for i in fw.indicators] + [f"COMP-{d.code}" for d in fw.domains]
-    months = months_elapsed(inputs.cycle_start, inputs.as_of, inputs.cycle_months)
+    months = months_completed(inputs.cycle_start, inputs.as_of, inputs.cycle_months)
     out = [(c, p) for c in codes for p in quarter_codes]
     return out + [("SES", f"M{m}") for m in range(1, months + 1)]
 

@@ -19,7 +19,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from toolkit.indicators.inputs import IndicatorInputs, parse_date
-from toolkit.indicators.periods import Period, months_elapsed, quarter_of, quarters
+from toolkit.indicators.periods import (
+    Period,
+    add_months,
+    cycle_end,
+    months_elapsed,
+    quarter_of,
+    quarters,
+)
 from toolkit.ledger import PairRecord, ValueKey
 
 CUMULATIVE = "cumulative"
@@ -70,6 +77,8 @@ class Cohort:
         self.start = inputs.cycle_start
         self.periods: list[Period] = quarters(self.start, inputs.cycle_months, inputs.as_of)
         self.begun = len(self.periods)
+        self.end = min(inputs.as_of, cycle_end(self.start, inputs.cycle_months))
+        """The last day figures look at: the reference date, or the cycle's end."""
         self.pairs = sorted(inputs.pairs, key=lambda p: p.pair_id)
         self.tools: dict[str, dict[str, dict[str, dict[str, str]]]] = {}
         for pid, values in inputs.values.items():
@@ -84,14 +93,16 @@ class Cohort:
         """For each pair that plans sessions, the cycle months it covers: (first, until).
 
         ``first`` is the number of cycle months completed when the pair was matched, so the
-        month it was matched counts; ``until`` the number completed by the reference date or,
-        for an ended pair, by its end. An ended pair with no recorded end is left out.
+        month it was matched counts; ``until`` the number completed by the end of the reference
+        date or, for an ended pair, before its end. An ended pair with no recorded end is left
+        out.
         """
         i, out = self.inputs, {}
+        after = i.as_of + dt.timedelta(days=1)
         for p in self.pairs:
             if p.status == "ended" and p.pair_id not in i.ended_on:
                 continue
-            until = min(i.as_of, i.ended_on.get(p.pair_id, i.as_of))
+            until = min(after, i.ended_on.get(p.pair_id, after))
             out[p.pair_id] = (
                 months_elapsed(self.start, i.matched_on(p), i.cycle_months),
                 months_elapsed(self.start, until, i.cycle_months),
@@ -118,10 +129,11 @@ class Cohort:
         return self.inputs.matched_on(pair) <= day and (ended is None or ended > day)
 
     def period_end(self, period: Period | None) -> dt.date:
-        """The last day a period's figures look at: its end, or the reference date."""
+        """The last day a period's figures look at: its end, or the reference date (never
+        after the cycle's end)."""
         if period is None or not period.complete:
-            return self.inputs.as_of
-        return period.end
+            return self.end
+        return min(period.end, self.end)
 
 
 def compute_units(inputs: IndicatorInputs) -> list[tuple[str, str, str, str, str, float, float]]:
@@ -170,7 +182,10 @@ def _sessions(c: Cohort, units: _Units) -> None:
 
 
 def _frequency(c: Cohort, units: _Units) -> None:
-    """FREQ: pairs active at the period's end whose longest gap is at most 42 days."""
+    """FREQ: pairs active at the period's end whose longest gap between held sessions is at
+    most 42 days. The gaps run from the cycle start (or the match) through each held session
+    to the period's end; a quarter judges the gaps that end within it, so a pair that once
+    went quiet is not held against in every later quarter."""
     held = {
         p.pair_id: sorted(
             d
@@ -187,7 +202,8 @@ def _frequency(c: Cohort, units: _Units) -> None:
                 continue
             begin = max(c.start, c.inputs.matched_on(p))
             points = [begin, *(d for d in held[p.pair_id] if begin <= d <= end), end]
-            gap = max((b - a).days for a, b in itertools.pairwise(points))
+            since = period.start if period else begin
+            gap = max((b - a).days for a, b in itertools.pairwise(points) if b >= since)
             units.add("FREQ", [code], p, float(gap <= FREQ_GAP_DAYS), 1.0)
 
 
@@ -204,21 +220,35 @@ def _reflections(c: Cohort, units: _Units) -> None:
             units.add("SPR", periods, p, float(row.get("sprint_deliverable") == "yes"), 1.0)
 
 
+def sent_on(saved_at: str, received_at: str) -> dt.date | None:
+    """The day a return was sent: the earlier of the day its sender saved it and the day it
+    was synced (a coordinator who syncs late does not make a pair late)."""
+    days = [d for d in (parse_date(saved_at), parse_date(received_at)) if d is not None]
+    return min(days) if days else None
+
+
+def return_window(period: Period, deadline_days: int) -> tuple[dt.date, dt.date]:
+    """When a quarter's workbook counts as returned on time: from the first day of the
+    quarter's last month (when its reflection is filled) to the deadline. Windows of
+    successive quarters never overlap, so one return counts for one quarter at most."""
+    first = max(period.start, add_months(period.end + dt.timedelta(days=1), -1))
+    return first, period.end + dt.timedelta(days=deadline_days)
+
+
 def _returns(c: Cohort, units: _Units) -> None:
-    """RET: pair-quarters whose return deadline has passed; returned between the quarter's
-    start and the deadline (an accepted workbook)."""
-    received: dict[str, list[dt.date]] = defaultdict(list)
+    """RET: pair-quarters whose return deadline has passed; an accepted workbook sent inside
+    the quarter's return window."""
+    sent: dict[str, list[dt.date]] = defaultdict(list)
     for s in c.inputs.submissions:
-        day = parse_date(s.received_at)
+        day = sent_on(s.saved_at, s.received_at)
         if s.status == "accepted" and s.pair_id and day:
-            received[s.pair_id].append(day)
-    days = dt.timedelta(days=c.inputs.return_deadline_days)
+            sent[s.pair_id].append(day)
     for p in c.pairs:
         for period in c.due_quarters(p):
-            deadline = period.end + days
+            first, deadline = return_window(period, c.inputs.return_deadline_days)
             if deadline >= c.inputs.as_of:
                 continue
-            on_time = any(period.start <= d <= deadline for d in received[p.pair_id])
+            on_time = any(first <= d <= deadline for d in sent[p.pair_id])
             units.add("RET", (period.code, CUMULATIVE), p, float(on_time), 1.0)
 
 
@@ -263,8 +293,10 @@ def _rating(text: str | None) -> int | None:
 def _competencies(c: Cohort, units: _Units) -> None:
     """COMP (and COMP by domain), MIL, EVID and ADV3 from the active pairs' Competencies.
 
-    For a quarter, a milestone's latest rating is the last one given up to that quarter; for
-    the cumulative figure, the last given in a quarter begun by the reference date.
+    For a quarter, a milestone's latest rating is the last one given up to that quarter, and
+    only pairs that gave a rating in that quarter count (a quarter nobody rated stays empty
+    instead of repeating the previous one); for the cumulative figure, the last rating given
+    in a quarter begun by the reference date.
     """
     fw = c.inputs.framework
     domain_of = {m.code: m.domain for m in fw.milestones}
@@ -275,7 +307,8 @@ def _competencies(c: Cohort, units: _Units) -> None:
             continue
         # Each milestone once: its domain, baseline, evidence and latest rating by quarter.
         milestones = []
-        for milestone, row in c.rows(p, "competencies").items():
+        rows = c.rows(p, "competencies")
+        for milestone, row in rows.items():
             domain = domain_of.get(milestone)
             if domain is None:
                 continue
@@ -287,7 +320,10 @@ def _competencies(c: Cohort, units: _Units) -> None:
             milestones.append((domain, baseline, bool(row.get("evidence")), by_quarter))
         if not milestones:
             continue
+        rated = {q for q in range(1, c.begun + 1) if any(f"q{q}" in r for r in rows.values())}
         for code, last_q in periods:
+            if code != CUMULATIVE and last_q not in rated:
+                continue  # no rating this quarter: nothing new to report for the pair
             by_domain: dict[str, list[float]] = {}  # domain → [milestones, baseline, latest]
             mil = [0.0, 0.0]
             evid = [0.0, 0.0]
