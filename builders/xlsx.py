@@ -88,10 +88,12 @@ class Book:
         otherwise leaves the paper to the program, which is Letter in many installations).
         An ``attachment``, a workbook that travels by email, is packed tighter: see
         :func:`slim`."""
+        charts = False
         for ws in self.wb.worksheets():
             ws.set_paper(PAPER_A4)
+            charts = charts or bool(ws.charts)
         self.wb.close()
-        return slim(self._buffer.getvalue(), attachment=attachment)
+        return slim(self._buffer.getvalue(), keep_app=charts, attachment=attachment)
 
 
 APP_PART = "docProps/app.xml"
@@ -104,11 +106,16 @@ THOROUGH_FROM = 4096
 gain a few bytes each, not worth the time."""
 
 
-def slim(data: bytes, *, attachment: bool = False) -> bytes:
+def slim(data: bytes, *, keep_app: bool = False, attachment: bool = False) -> bytes:
     """The package without its optional extended properties part (``docProps/app.xml``: the
     application name and a list of sheet titles, which neither Excel nor LibreOffice needs to
     open a file) and compressed at the highest level: about 800 bytes less per workbook.
     Entry order and dates are kept, so the output stays deterministic.
+
+    ``keep_app`` keeps that part, for workbooks with charts: LibreOffice reads a chart's
+    omitted settings by the Office version app.xml names, and without it shows every data
+    label with its category and series name and drops automatic chart titles (measured
+    here).
 
     An ``attachment`` loses about 650 bytes more, and nothing any reader uses: its rows drop
     the optional ``spans`` attribute (a hint of the row's first and last column, which Excel
@@ -117,12 +124,12 @@ def slim(data: bytes, *, attachment: bool = False) -> bytes:
     parts = []
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         for info in src.infolist():
-            if info.filename == APP_PART:
+            if info.filename == APP_PART and not keep_app:
                 continue
             body = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
+            if info.filename == "[Content_Types].xml" and not keep_app:
                 body = _APP_OVERRIDE.sub(b"", body)
-            elif info.filename == "_rels/.rels":
+            elif info.filename == "_rels/.rels" and not keep_app:
                 body = _APP_RELATION.sub(b"", body)
             elif attachment and info.filename.startswith("xl/worksheets/"):
                 body = _SPANS.sub(b"", body)

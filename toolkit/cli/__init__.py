@@ -237,26 +237,16 @@ def schema(folder: Path | None, indent: int) -> None:
 def demo(folder: Path, seed: int) -> None:
     """Run the whole cycle on an example cohort in DIR (default ./mentorkit-demo).
 
-    Creates the programme, builds 14 pair workbooks, simulates two rounds of returns filled
-    the way people fill them (a duplicate, a damaged file, a stale copy, typing mistakes and,
-    when LibreOffice is installed, an .xlsx and an .ods re-saved by it), syncs them, writes
-    the receipts, and regenerates the master workbook.
+    Creates the programme, builds 14 pair workbooks, simulates a year of returns, one round
+    after each quarter, filled the way people fill them (a duplicate, a damaged file, a stale
+    copy, typing mistakes, a late return, a missed one and, when LibreOffice is installed, an
+    .xlsx and an .ods re-saved by it), syncs them, writes the receipts, and regenerates the
+    master workbook. It ends by saying where to look and what the year holds.
     """  # fmt: skip
-    from toolkit.cli.demo import run_demo
+    from toolkit.cli.demo import run_demo, where_to_look
 
     result = run_demo(folder, seed=seed, echo=click.echo)
-    click.echo(
-        "\nWhere to look:\n"
-        f"  {folder / 'outbox'}      the pair workbooks as issued (open one in a spreadsheet)\n"
-        f"  {folder / 'archive'}     every accepted return, byte for byte\n"
-        f"  {folder / 'quarantine'}  the damaged return and its .reason.txt\n"
-        f"  {folder / 'outbox' / 'receipts'}  a receipt for every file, to email back\n"
-        f"  {folder / 'master.xlsx'}  Indicators, Pairs, Submissions, Data quality, Conflicts,\n"
-        "      and the framework: Overview, Competency milestones, Session plan & sprints,\n"
-        "      Matching guidelines, Governance, Indicator reference sheets\n"
-        "  each pair workbook's Guide sheet: the session plan, sprints, escalation and exit\n"
-        f"Try: mentorkit sync {folder}   (nothing new: the ledger does not change)"
-    )  # fmt: skip
+    click.echo(where_to_look(folder))
     assert result.master is not None
 
 

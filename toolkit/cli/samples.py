@@ -19,7 +19,7 @@ SAMPLES: dict[str, str] = {
     "matches.xlsx": "matching-example/matches.xlsx",
 }
 RETURNED_SAMPLE = "pair-workbook-returned-en.xlsx"
-RETURNED_SOURCE = "Re_ workbook P001 (2).xlsx"
+RETURNED_SOURCE = "Re_ workbook P001 (4).xlsx"
 
 
 def write_samples(target: Path) -> list[Path]:
