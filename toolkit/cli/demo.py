@@ -141,6 +141,14 @@ ACTIONS = {
            "Préparer un graphique par constat pour la prochaine séance.",
            "Valider le facteur de vérification avec le responsable du centre de santé."],
 }  # fmt: skip
+MEETING_TIMES = {  # the agreement's usual day and time, and the day of the month it falls on
+    "en": [("Second Tuesday of the month, 14:00 Nairobi time", 10),
+           ("Third Thursday of the month, 10:00", 17),
+           ("The first Monday after the 10th, 15:00", 12)],
+    "fr": [("Le deuxième mardi du mois, 14 h heure de Dakar", 10),
+           ("Le troisième jeudi du mois, 10 h", 17),
+           ("Le premier lundi après le 10, 15 h", 12)],
+}  # fmt: skip
 MISSED = {  # what the session log says when a session did not happen as planned
     "postponed": {"en": "Postponed: the mentee was on a field mission; moved to next week.",
                   "fr": "Reportée : le mentoré était en mission terrain ; décalée d'une semaine."},
@@ -410,8 +418,9 @@ class _Behaviour:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.engagement = rng.choice([0.8, 0.9, 0.9, 1.0, 1.0])
+        self.engagement = rng.choice([0.85, 0.9, 1.0, 1.0, 1.0])
         self.mode = rng.choice(["video", "video", "in_person", "phone"])
+        self.usual = rng.randrange(len(MEETING_TIMES["en"]))  # their usual day of the month
         self.baseline: dict[str, int] = {}
         self.evidenced: set[str] = set()
         self.filled_months = 0
@@ -438,6 +447,7 @@ class _Behaviour:
         f.set("agreement", "goal_1", goals[rng.randrange(3)])
         f.set("agreement", "goal_2", goals[rng.randrange(3)])
         f.set("agreement", "meeting_mode", self.mode)
+        f.set("agreement", "meeting_time", MEETING_TIMES[lang][self.usual][0])
         f.set("agreement", "confidentiality", "yes")
         f.set("agreement", "no_fault_exit", "yes")
         signed = START + dt.timedelta(days=rng.randrange(8, 30))
@@ -450,12 +460,13 @@ class _Behaviour:
     def _session(self, f: PairWorkbookFiller, lang: str, month: int, pair_id: str) -> None:
         rng = self.rng
         skipped = month > 1 and rng.random() > self.engagement
-        day = dt.date(START.year, START.month + month - 1, rng.randrange(5, 26))
+        usual_day = MEETING_TIMES["en"][self.usual][1]
+        day = dt.date(START.year, START.month + month - 1, usual_day + rng.randrange(-3, 4))
         draw = rng.random()
         if skipped or (pair_id == LAPSED_PAIR and month > LAST_SESSION_MONTH):
             return
         attendance = ATTENDANCE.get((pair_id, month)) or (
-            "postponed" if draw < 0.04 else "mentee_absent" if draw < 0.07 else "both"
+            "postponed" if draw < 0.03 else "mentee_absent" if draw < 0.05 else "both"
         )
         key = str(month)
         f.set("sessions", "session_date", day, key)
@@ -491,7 +502,7 @@ class _Behaviour:
         f.set("reflection", "mentee_satisfaction", str(satisfaction), quarter)
         asks = (pair_id, quarter) == SUPPORT_REQUEST
         f.set("reflection", "support_needed", "yes" if asks else "no", quarter)
-        if rng.random() < 0.8:
+        if rng.random() < 0.85:  # the mentor's part: sometimes left for later
             f.set("reflection", "mentor_observations", rng.choice(OBSERVATIONS[lang]), quarter)
             done = "yes" if rng.random() < 0.85 else "no"
             f.set("reflection", "sprint_deliverable", done, quarter)
