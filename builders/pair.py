@@ -133,7 +133,7 @@ class _PairWorkbook:
             ws.hide_gridlines(2)
         sheets[self.contract.tools[0].code].activate()
         self._meta_sheet()
-        return self.book.close()
+        return self.book.close(attachment=True)
 
     # --- private: the parts of each sheet ------------------------------------------------------
 

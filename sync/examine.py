@@ -131,6 +131,7 @@ def examine(
     snapshot = parse_workbook(
         read.sheets, ctx.contract, ident.language, name, ctx.row_keys(pair, ident.language),
         ctx.choices, date_order=ctx.programme.date_order(country), country=country,
+        version=ident.contract_version,
     )  # fmt: skip
     notes = []
     if found.note is not None:

@@ -65,6 +65,7 @@ def parse_workbook(
     choices: ChoiceIndex | None = None,
     date_order: str = "dmy",
     country: str = "",
+    version: str = "",
 ) -> Snapshot:
     """Read every tool of the contract from the sheets of a returned workbook.
 
@@ -72,7 +73,9 @@ def parse_workbook(
     another key is reported rather than read. ``choices`` may be passed in to reuse one index
     across many files. ``date_order`` and ``country`` decide ambiguous dates typed as text.
     A renamed sheet is recognised by its headers (VAL016); a sheet added by the sender that
-    holds anything is reported (VAL017), since what is typed there is not read.
+    holds anything is reported (VAL017), since what is typed there is not read. ``version`` is
+    the contract version the workbook was issued with: a field added later (its ``since``) is
+    not looked for in it.
     """
     snapshot = Snapshot()
     titles = title_index(contract)
@@ -105,7 +108,7 @@ def parse_workbook(
             continue
         expected = (row_keys or {}).get(tool.code)
         reader = _Reader(sheet, tool, choices, lang, file, snapshot, expected)
-        reader.date_order, reader.country = date_order, country
+        reader.date_order, reader.country, reader.version = date_order, country, version
         if tool.kind is LayoutKind.FORM:
             reader.form()
         else:
@@ -163,6 +166,7 @@ class _Reader:
         self.snapshot = snapshot
         self.date_order = "dmy"
         self.country = ""
+        self.version = ""
 
     def form(self) -> None:
         wanted = {label: spec for spec in self.tool.fields for label in _labels(spec)}
@@ -255,6 +259,8 @@ class _Reader:
         )  # fmt: skip
 
     def _missing_header(self, item: Column | FieldSpec) -> None:
+        if isinstance(item, FieldSpec) and not item.in_version(self.version):
+            return  # the workbook was issued before this field existed
         self.snapshot.findings.append(
             finding(
                 "VAL008", file=self.file, sheet=self.sheet.title, column=tr(item.label, self.lang)

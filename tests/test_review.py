@@ -257,7 +257,9 @@ def test_no_comment_yet_is_a_warning(report: IndicatorReport) -> None:
 def test_the_reference_date_follows_the_year_and_the_cycle(programme: Path) -> None:
     prog = load_programme(programme / "programme.yaml")  # cycle 2026-01-01 .. 2026-12-31
     today = dt.date(2027, 3, 1)
-    assert review_period(prog, None, None, today) == (2026, dt.date(2026, 12, 31))
+    # After the cycle: as of the return deadline after its last day, the Q4 workbooks in.
+    assert review_period(prog, None, None, today) == (2026, dt.date(2027, 1, 14))
+    assert review_period(prog, 2026, dt.date(2027, 1, 15), today) == (2026, dt.date(2027, 1, 15))
     assert review_period(prog, None, None, dt.date(2026, 5, 2)) == (2026, dt.date(2026, 5, 2))
     assert review_period(prog, 2026, dt.date(2026, 6, 30), today) == (2026, dt.date(2026, 6, 30))
     with pytest.raises(ConfigError) as year:
@@ -266,9 +268,11 @@ def test_the_reference_date_follows_the_year_and_the_cycle(programme: Path) -> N
     with pytest.raises(ConfigError) as early:
         review_period(prog, None, dt.date(2025, 12, 31), today)
     assert [f.code for f in early.value.findings] == ["REV003"]
-    with pytest.raises(ConfigError) as other_year:
-        review_period(prog, 2026, dt.date(2027, 1, 15), today)
-    assert [f.code for f in other_year.value.findings] == ["REV005"]
+    prog = prog.model_copy(update={"cycle": prog.cycle.model_copy(
+        update={"start_date": dt.date(2026, 7, 1)})})  # a cycle over two years  # fmt: skip
+    with pytest.raises(ConfigError) as not_begun:
+        review_period(prog, 2027, dt.date(2026, 12, 15), today)
+    assert [f.code for f in not_begun.value.findings] == ["REV005"]
 
 
 def test_review_says_which_option_to_change(programme: Path, built) -> None:

@@ -105,6 +105,11 @@ class FieldSpec(_Model):
     min: float | None = Field(default=None, description="Smallest allowed number.")
     max: float | None = Field(default=None, description="Largest allowed number.")
     max_length: int | None = Field(default=None, description="Longest allowed text.")
+    since: str | None = Field(
+        default=None,
+        description="The contract version that added this field: a workbook issued with an "
+        "earlier version has no cell for it, and sync does not ask for one.",
+    )
 
     @model_validator(mode="after")
     def _choice_needs_list(self) -> FieldSpec:
@@ -118,6 +123,11 @@ class FieldSpec(_Model):
     def list_name(self) -> str | None:
         """The choice list feeding this field's dropdown (yes/no fields use ``yes_no``)."""
         return "yes_no" if self.type is FieldType.YES_NO else self.choices
+
+    def in_version(self, version: str) -> bool:
+        """Whether a workbook issued with contract ``version`` has this field ("" or an
+        unreadable version: assume it does)."""
+        return not self.since or _version_key(version) >= _version_key(self.since)
 
     @property
     def text_limit(self) -> int | None:
@@ -236,6 +246,12 @@ def row_key_index(rows: list[RowSpec]) -> dict[str, str]:
 
 
 _CACHE: dict[int, tuple[Framework, Contract]] = {}
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """'1.10' after '1.9'; an unreadable version sorts after every real one."""
+    parts = version.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else (1 << 30,)
 
 
 def load_contract(framework: Framework | None = None) -> Contract:

@@ -281,9 +281,9 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "REV005": MessageSpec(
         Severity.ERROR,
-        "The reference date {value} is not in the year under review, {year}",
-        "Please give a date in {year} with --as-of, or leave --as-of out; a year that has not "
-        "begun yet cannot be reviewed.",
+        "The reference date {value} is before the year under review, {year}, begins",
+        "Please give a date in {year} or later with --as-of, or leave --as-of out; a year that "
+        "has not begun yet cannot be reviewed.",
     ),
     "REV004": MessageSpec(
         Severity.WARNING,

@@ -443,24 +443,27 @@ def review_period(
 ) -> tuple[int, dt.date]:
     """The review's year (its file name) and reference date.
 
-    Without ``as_of``, the reference date is the earliest of today, the cycle's last day and
-    the last day of ``year``. Raises :class:`ConfigError` when the year does not overlap the
-    cycle (REV002), the reference date is before the cycle starts (REV003) or not in ``year``
-    (REV005: a year not begun yet, or ``--as-of`` in another year).
+    A year is reviewed once its last quarter's workbooks are in: without ``as_of``, the
+    reference date is the earliest of today and the return deadline after the year's (or the
+    cycle's) last day (``monitoring: return_deadline_days``). Raises :class:`ConfigError` when
+    the year does not overlap the cycle (REV002), the reference date is before the cycle
+    starts (REV003) or before ``year`` begins (REV005: a year not begun yet).
     """
     start, end = programme.cycle.start_date, cycle_end(programme)
     if year is not None and not start.year <= year <= end.year:
         f = finding("REV002", value=year, start=start.isoformat(), end=end.isoformat())
         raise ConfigError(f.render(), [f])
+    last = min(end, dt.date(year, 12, 31)) if year is not None else end
     if as_of is None:
-        as_of = min(today, end, dt.date(year, 12, 31) if year is not None else end)
+        grace = dt.timedelta(days=programme.monitoring.return_deadline_days)
+        as_of = min(today, last + grace)
     if as_of < start:
         f = finding("REV003", value=as_of.isoformat(), start=start.isoformat())
         raise ConfigError(f.render(), [f])
-    if year is not None and as_of.year != year:
+    if year is not None and as_of < dt.date(year, 1, 1):
         f = finding("REV005", value=as_of.isoformat(), year=year)
         raise ConfigError(f.render(), [f])
-    return (year if year is not None else as_of.year), as_of
+    return (year if year is not None else min(as_of, last).year), as_of
 
 
 # --- figures as the review shows them ----------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from toolkit import __version__
-from toolkit.cli.common import folder_argument, handle_errors, progress
+from toolkit.cli.common import DATE, folder_argument, handle_errors, progress
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,7 +51,7 @@ def cli() -> None:
 @click.option(
     "--start",
     "start_date",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DATE,
     default=None,
     help="First day of the cycle, YYYY-MM-DD (default: the 1st of this month).",
 )
@@ -66,7 +66,7 @@ def init(folder: Path, programme_id: str, name: str, cohort: str, start_date: An
 
     result = create_programme(
         folder, programme_id=slug(programme_id), name=name, cohort=cohort,
-        start_date=start_date.date() if start_date else None,
+        start_date=start_date,
     )  # fmt: skip
     click.echo(f"Created the programme folder {result.folder}:")
     for path in result.created:
@@ -206,23 +206,22 @@ def _closed_stdout_ends_quietly(code: int) -> Iterator[None]:
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     default=None,
-    help="Compute the figures as of this date (YYYY-MM-DD), e.g. a quarter's last day. "
-    "Default: today.",
+    help="Compute the figures as of the end of this day (YYYY-MM-DD), e.g. a quarter's last "
+    "day; files received later are left out. Default: today.",
 )
 @handle_errors
-def report(folder: Path, anonymous: bool, as_of: dt.datetime | None) -> None:
+def report(folder: Path, anonymous: bool, as_of: dt.date | None) -> None:
     """Regenerate DIR/master.xlsx (dashboard, indicators, follow-up) from the ledger.
 
     Use it to see the figures as of another date, to write the anonymous version, or when
     master.xlsx was open in a spreadsheet during a sync and could not be replaced.
     """
-    day = as_of.date() if as_of else None
     if anonymous:
-        _write_anonymous(folder, day)
+        _write_anonymous(folder, as_of)
     else:
-        _regenerate_master(folder, quiet_errors=False, as_of=day)
+        _regenerate_master(folder, quiet_errors=False, as_of=as_of)
 
 
 def _write_anonymous(folder: Path, as_of: dt.date | None) -> None:
@@ -276,27 +275,16 @@ def schema(folder: Path | None, indent: int) -> None:
 def demo(folder: Path, seed: int) -> None:
     """Run the whole cycle on an example cohort in DIR (default ./mentorkit-demo).
 
-    Creates the programme, builds 14 pair workbooks, simulates two rounds of returns filled
-    the way people fill them (a duplicate, a damaged file, a stale copy, typing mistakes and,
-    when LibreOffice is installed, an .xlsx and an .ods re-saved by it), syncs them, writes
-    the receipts, and regenerates the master workbook.
+    Creates the programme, builds 14 pair workbooks, simulates a year of returns, one round
+    after each quarter, filled the way people fill them (a duplicate, a damaged file, a stale
+    copy, typing mistakes, a late return, a missed one and, when LibreOffice is installed, an
+    .xlsx and an .ods re-saved by it), syncs them, writes the receipts, and regenerates the
+    master workbook. It ends by saying where to look and what the year holds.
     """  # fmt: skip
-    from toolkit.cli.demo import run_demo
+    from toolkit.cli.demo import run_demo, where_to_look
 
     result = run_demo(folder, seed=seed, echo=click.echo)
-    click.echo(
-        "\nWhere to look:\n"
-        f"  {folder / 'outbox'}      the pair workbooks as issued (open one in a spreadsheet)\n"
-        f"  {folder / 'archive'}     every accepted return, byte for byte\n"
-        f"  {folder / 'quarantine'}  the damaged return and its .reason.txt\n"
-        f"  {folder / 'outbox' / 'receipts'}  a receipt for every file, to email back\n"
-        f"  {folder / 'master.xlsx'}  Dashboard (charts), Tracking table, Disaggregation,\n"
-        "      Pairs, Submissions, Data quality, Conflicts, and the framework: Overview,\n"
-        "      Competency milestones, Session plan & sprints, Matching guidelines, Governance,\n"
-        "      Indicator reference sheets\n"
-        "  each pair workbook's Guide sheet: the session plan, sprints, escalation and exit\n"
-        f"Try: mentorkit sync {folder}   (nothing new: the ledger does not change)"
-    )  # fmt: skip
+    click.echo(where_to_look(folder))
     assert result.master is not None
 
 

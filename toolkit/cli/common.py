@@ -6,6 +6,7 @@ module and ``toolkit/cli/__init__.py`` only assembles them.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -56,3 +57,26 @@ def progress(label: str) -> Callable[[int, int, str], None]:
             click.echo(f"  {label} {done}/{total}", err=True)
 
     return report
+
+
+class DateParam(click.ParamType):
+    """A day typed as YYYY-MM-DD, read as a :class:`datetime.date`; anything else is refused
+    with the value and an example."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a date. Please type it as YYYY-MM-DD, e.g. 2026-06-30.",
+                param,
+                ctx,
+            )
+
+
+DATE = DateParam()
+"""The type of every date option (``--as-of``, ``--date``)."""

@@ -1,13 +1,23 @@
-"""``mentorkit demo``: the whole coordinator cycle on an example cohort, deterministically.
+"""``mentorkit demo``: a whole year of the coordinator's cycle on an example cohort,
+deterministically.
 
 It creates a programme folder, writes a roster of 14 pairs in Kenya, Senegal and the DR Congo
-(English and French speakers), builds the pair workbooks, and then plays two return rounds the
-way people would: each pair fills *its own copy* with openpyxl and emails it back (a file in
-``inbox/``) at the end of quarter 1 and again at the end of quarter 2. Along the way one file is
-sent twice, one arrives damaged, one has a value typed past a dropdown and a duration typed as
-words, one pair sends a stale copy, two pairs use LibreOffice (one saving as .ods), and one
-pair never returns anything. Each round is synced into the ledger, and the master
-workbook is regenerated.
+(English and French speakers), builds the pair workbooks, and then plays four return rounds,
+one after each quarter, the way people would: each pair fills *its own copy* with openpyxl
+(sessions with what was discussed and the actions agreed, ratings with evidence, the
+mentee's and the mentor's reflections, in the pair's language) and emails it back (a file in
+``inbox/``). Each round is synced into the ledger as it arrives, with receipts, and the
+master workbook is regenerated at the end.
+
+Along the way one file is sent twice, one arrives damaged, one has a value typed past a
+dropdown and a duration typed as words (corrected the next round), one pair sends a stale
+copy, two pairs use LibreOffice (one saving as .ods), and one pair never returns anything.
+For the indicators and the follow-up list, the year also holds: an agreement never signed, a
+mentee dissatisfied in one quarter, a mentee asking for support, a pair that stops logging
+sessions after month 7, a quarter 3 return 27 days late, a missed quarter 4 return, sessions
+postponed or with a partner absent, and the mentors' answers on the sprint deliverables
+(mostly yes). These situations are planted by pair code (the constants below); everything
+else is drawn from the seed, so the same seed gives the same ledger.
 """
 
 from __future__ import annotations
@@ -21,9 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builders.anonymous import write_anonymous
 from builders.master import MasterResult, write_master
 from builders.programme import BuildResult, build_programme, create_programme
 from builders.receipt import ReceiptWriter
+from builders.review import write_review
 from sync.run import SyncResult, sync_programme
 from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import load_contract
@@ -37,9 +49,12 @@ Echo = Callable[[str], None]
 START = dt.date(2026, 1, 1)
 BUILT_AT = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
 ROUNDS = (
-    # (return date, months of sessions filled, quarters of ratings and reflections filled)
+    # (return date, months of sessions filled, quarters of ratings and reflections filled):
+    # after each quarter, within programme.yaml's return deadline (14 days by default)
     (dt.date(2026, 4, 10), 3, 1),
-    (dt.date(2026, 7, 15), 6, 2),
+    (dt.date(2026, 7, 10), 6, 2),
+    (dt.date(2026, 10, 9), 9, 3),
+    (dt.date(2027, 1, 11), 12, 4),
 )
 
 # (id, name, sex, country, office, languages, level, sector, domains)
@@ -85,6 +100,17 @@ PAIRINGS = [
 SILENT_PAIR = "P013"  # never returns anything
 STALE_PAIR = "P010"  # also sends its first-round copy again, after the second-round one
 LIBREOFFICE_PAIRS = {"P003": "xlsx", "P006": "ods"}  # second-round returns re-saved by LibreOffice
+# What the follow-up list and the indicators should find in the simulated year:
+UNSIGNED_PAIR = "P011"  # never signs its agreement
+LOW_SATISFACTION = ("P005", "Q2")  # the mentee rates the quarter 2 (dissatisfied)
+SUPPORT_REQUEST = ("P008", "Q3")  # the mentee asks the coordinator for support
+LAPSED_PAIR, LAST_SESSION_MONTH = "P009", 7  # no session logged after July
+LATE_PAIR, LATE_ON = "P012", dt.date(2026, 10, 27)  # its quarter 3 return, 27 days late
+MISSING_Q4_PAIR = "P014"  # returns quarters 1 to 3, never the last one
+ATTENDANCE = {  # sessions that did not happen as planned (others are drawn from the seed)
+    ("P004", 5): "postponed", ("P007", 4): "mentee_absent", ("P002", 8): "mentor_absent",
+    ("P012", 10): "postponed",
+}  # fmt: skip
 GOALS = {
     "en": ["Design a results framework with SMART indicators for my project",
            "Run a data quality assessment and follow up its findings",
@@ -96,10 +122,72 @@ GOALS = {
 NOTES = {
     "en": ["Reviewed the logframe together; agreed to redraft two indicators.",
            "Walked through the data cleaning script; mentee will document changes.",
-           "Discussed a difficult meeting with partners; practised presenting findings."],
+           "Discussed a difficult meeting with partners; practised presenting findings.",
+           "Recounted last quarter's ANC visits from the registers; found a 12% over-report.",
+           "Tested the new Kobo form on a phone; fixed two skip rules that hid questions.",
+           "Went through the draft quarterly report; cut it to four key findings."],
     "fr": ["Revue du cadre logique ensemble ; deux indicateurs à reformuler.",
            "Parcours du script de nettoyage ; le mentoré documentera les changements.",
-           "Échange sur une réunion difficile avec les partenaires ; présentation répétée."],
+           "Échange sur une réunion difficile avec les partenaires ; présentation répétée.",
+           "Recomptage des visites du trimestre dans les registres : 12 % de surdéclaration.",
+           "Test du formulaire Kobo sur téléphone ; deux règles de saut corrigées.",
+           "Relecture du projet de rapport trimestriel, ramené à quatre constats clés."],
+}  # fmt: skip
+ACTIONS = {
+    "en": ["Send the revised indicator sheets to the mentor by Friday.",
+           "Share the cleaning log with the project team before the next session.",
+           "Draft one chart per finding and bring them to the next session.",
+           "Agree the verification factor with the health facility in-charge."],
+    "fr": ["Envoyer les fiches d'indicateurs révisées au mentor d'ici vendredi.",
+           "Partager le journal de nettoyage avec l'équipe avant la prochaine séance.",
+           "Préparer un graphique par constat pour la prochaine séance.",
+           "Valider le facteur de vérification avec le responsable du centre de santé."],
+}  # fmt: skip
+MEETING_TIMES = {  # the agreement's usual day and time, and the day of the month it falls on
+    "en": [("Second Tuesday of the month, 14:00 Nairobi time", 10),
+           ("Third Thursday of the month, 10:00", 17),
+           ("The first Monday after the 10th, 15:00", 12)],
+    "fr": [("Le deuxième mardi du mois, 14 h heure de Dakar", 10),
+           ("Le troisième jeudi du mois, 10 h", 17),
+           ("Le premier lundi après le 10, 15 h", 12)],
+}  # fmt: skip
+MISSED = {  # what the session log says when a session did not happen as planned
+    "postponed": {"en": "Postponed: the mentee was on a field mission; moved to next week.",
+                  "fr": "Reportée : le mentoré était en mission terrain ; décalée d'une semaine."},
+    "mentee_absent": {"en": "The mentee could not join (network down in the sub-office).",
+                      "fr": "Le mentoré n'a pas pu se connecter (réseau coupé au sous-bureau)."},
+    "mentor_absent": {"en": "The mentor was called to an emergency response meeting.",
+                      "fr": "Le mentor a été appelé à une réunion de réponse d'urgence."},
+}  # fmt: skip
+PROGRESS = {
+    "en": ["Two of my indicators now have baselines and targets agreed with the manager.",
+           "I led the data quality check at two sites and shared the findings.",
+           "My quarterly report was accepted without changes for the first time.",
+           "I am behind on my second goal: the field work took most of the quarter."],
+    "fr": ["Deux de mes indicateurs ont maintenant une valeur de référence et une cible validées.",
+           "J'ai conduit la vérification de la qualité des données sur deux sites.",
+           "Mon rapport trimestriel a été accepté sans modification pour la première fois.",
+           "Je suis en retard sur mon deuxième objectif : le terrain a pris tout le trimestre."],
+}  # fmt: skip
+OBSERVATIONS = {
+    "en": ["Clear progress on indicator design; next quarter, focus on data use with managers.",
+           "Confident with the data tools now; still needs to write findings more briefly.",
+           "Good preparation for every session; let us practise presenting to donors next."],
+    "fr": ["Net progrès sur la conception des indicateurs ; prochain trimestre : l'usage des données.",
+           "À l'aise avec les outils de données ; doit encore rédiger des constats plus courts.",
+           "Séances bien préparées ; travaillons maintenant la présentation aux bailleurs."],
+}  # fmt: skip
+EVIDENCE = {  # a milestone rated 3 or 4: what shows it
+    "en": ["Indicator reference sheets for the nutrition project, approved by the manager.",
+           "DQA report for two health facilities, with the recount and verification factor.",
+           "Quarterly M&E report, pages 3-5: charts and findings written by the mentee.",
+           "Kobo form deployed in three districts; the mentee trained six enumerators.",
+           "Email from the programme manager thanking the mentee for the learning brief."],
+    "fr": ["Fiches de référence des indicateurs du projet nutrition, validées par le chef de projet.",
+           "Rapport d'évaluation de la qualité des données de deux centres de santé.",
+           "Rapport trimestriel de S&E, pages 3 à 5 : graphiques et constats du mentoré.",
+           "Formulaire Kobo déployé dans trois zones ; le mentoré a formé six enquêteurs.",
+           "Courriel du chef de programme remerciant le mentoré pour la note d'apprentissage."],
 }  # fmt: skip
 
 
@@ -168,8 +256,9 @@ def run_demo(
         for n, (returned_on, months, quarters) in enumerate(ROUNDS, start=1):
             sent = 0
             resave: dict[str, list[tuple[str, Path]]] = {}
+            late: Path | None = None
             for pid in sorted(copies):
-                if pid == SILENT_PAIR:
+                if pid == SILENT_PAIR or (n == len(ROUNDS) and pid == MISSING_Q4_PAIR):
                     continue
                 lang = languages[pid]
                 filler = PairWorkbookFiller(copies[pid], contract, lang)
@@ -177,7 +266,15 @@ def run_demo(
                 if n == 1 and pid == "P004":
                     filler.type_raw("sessions", "minutes", "one and a half hours", "2")
                     filler.type_raw("sessions", "mode", "WhatsApp", "3")
+                elif n == 2 and pid == "P004":  # as its round 1 receipt asked
+                    filler.set("sessions", "minutes", 90, "2")
+                    filler.set("sessions", "mode", "phone", "3")
                 saved = dt.datetime.combine(returned_on, dt.time(8, 0), tzinfo=dt.timezone.utc)
+                if n == 3 and pid == LATE_PAIR:
+                    saved = dt.datetime.combine(LATE_ON, dt.time(8, 0), tzinfo=dt.timezone.utc)
+                    filler.save(copies[pid], saved_at=saved)
+                    late = copies[pid]
+                    continue
                 filler.save(copies[pid], saved_at=saved - dt.timedelta(days=int(pid[1:]) % 5))
                 sent += 1
                 fmt = LIBREOFFICE_PAIRS.get(pid) if n == 2 and soffice else None
@@ -210,26 +307,85 @@ def run_demo(
                 notes.append(f"   {', '.join(n for n, _ in jobs)}: re-saved by LibreOffice.")
             if n == 2:
                 notes.append(f"   Fwd_ old workbook {STALE_PAIR}.xlsx: a stale copy sent again.")
+            if n == len(ROUNDS):
+                notes.append(f"   {MISSING_Q4_PAIR} sent no quarter 4 return.")
             result.returned_files += sent
-            moment = dt.datetime.combine(returned_on, dt.time(17, 0), tzinfo=dt.timezone.utc)
-            synced = sync_programme(root, now=moment, receipts=ReceiptWriter(root))
-            result.rounds.append(synced)
+            synced = _sync(root, returned_on, result)
             say(
                 f"{n + 2}. Round {n} ({returned_on.isoformat()}): {sent} files returned; "
-                f"{synced.count('accepted')} accepted, {synced.count('duplicate')} duplicate, "
-                f"{synced.count('quarantined')} quarantined; {synced.values_new} new values, "
-                f"{synced.values_changed} changed; {len(synced.findings)} findings."
+                f"{_counts(synced)}"
             )
             for note in notes:
                 say(note)
+            if late is not None:
+                name = _mail_name(LATE_PAIR, languages[LATE_PAIR], n)
+                shutil.copy(late, folder.inbox / name)
+                result.returned_files += 1
+                synced = _sync(root, LATE_ON, result)
+                say(f"   {name} arrived late, on {LATE_ON.isoformat()}: {_counts(synced)}")
     programme = load_programme(folder.config)
+    last = ROUNDS[-1][0]
+    moment = dt.datetime.combine(last, dt.time(17, 5), tzinfo=dt.timezone.utc)
     with Ledger(folder.ledger) as ledger:
-        moment = dt.datetime.combine(ROUNDS[-1][0], dt.time(17, 5), tzinfo=dt.timezone.utc)
         result.master = write_master(
-            folder, ledger, programme, load_framework(), as_of=ROUNDS[-1][0], now=moment
+            folder, ledger, programme, load_framework(), as_of=last, now=moment
         )
-    say(f"{len(ROUNDS) + 3}. Regenerated master.xlsx from the ledger.")
+        write_anonymous(folder, ledger, programme, load_framework(), as_of=last, now=moment)
+    review = write_review(root, as_of=last, now=moment)
+    say(
+        f"{len(ROUNDS) + 3}. Regenerated master.xlsx from the ledger, with figures as of "
+        f"{last.isoformat()}, and wrote master-anonymous.xlsx and {review.path.name}."
+    )
     return result
+
+
+def where_to_look(root: Path) -> str:
+    """The demo's last words: where each part of the result is, and what the year holds."""
+    q, late = LOW_SATISFACTION[1], LATE_ON.isoformat()
+    return (
+        "\nWhere to look:\n"
+        f"  {root / 'outbox'}      the pair workbooks as issued (open one in a spreadsheet)\n"
+        f"  {root / 'archive'}     every accepted return, byte for byte\n"
+        f"  {root / 'quarantine'}  the damaged return and its .reason.txt\n"
+        f"  {root / 'outbox' / 'receipts'}  a receipt for every file, to email back\n"
+        f"  {root / 'master.xlsx'}  Dashboard (charts), Tracking table, Disaggregation,\n"
+        "      Follow-up, Pairs, Submissions, Data quality, Conflicts, and the framework:\n"
+        "      Overview, Competency milestones, Session plan & sprints, Matching guidelines,\n"
+        "      Governance, Indicator reference sheets\n"
+        f"  {root / 'master-anonymous.xlsx'}  the same figures for managers and donors: no\n"
+        "      names, no free text, figures about fewer than 3 people suppressed\n"
+        "  each pair workbook's Guide sheet: the session plan, sprints, escalation and exit\n"
+        "What the simulated year holds for the indicators and the follow-up list:\n"
+        f"  {UNSIGNED_PAIR} never signs its agreement; {LOW_SATISFACTION[0]}'s mentee rates "
+        f"{q} 2 (dissatisfied);\n"
+        f"  {SUPPORT_REQUEST[0]}'s mentee asks for support in {SUPPORT_REQUEST[1]}; "
+        f"{LAPSED_PAIR} logs no session after month {LAST_SESSION_MONTH};\n"
+        f"  {LATE_PAIR} returns its Q3 workbook late ({late}); {MISSING_Q4_PAIR} misses the Q4 "
+        "return;\n"
+        f"  {SILENT_PAIR} never returns anything; some sessions are postponed or have a partner "
+        "absent;\n"
+        "  the mentors say whether each sprint deliverable was done; evidence is typed for some\n"
+        "  milestones rated 3 or 4.\n"
+        f"Try: mentorkit sync {root}   (nothing new: the ledger does not change)\n"
+        f"     mentorkit report {root} --as-of {ROUNDS[-1][0].isoformat()}   (the figures "
+        "as of the demo's last return; without --as-of, as of today)"
+    )
+
+
+def _sync(root: Path, day: dt.date, result: DemoResult) -> SyncResult:
+    """Sync the inbox at 17:00 on ``day``, writing the receipts."""
+    moment = dt.datetime.combine(day, dt.time(17, 0), tzinfo=dt.timezone.utc)
+    synced = sync_programme(root, now=moment, receipts=ReceiptWriter(root))
+    result.rounds.append(synced)
+    return synced
+
+
+def _counts(synced: SyncResult) -> str:
+    return (
+        f"{synced.count('accepted')} accepted, {synced.count('duplicate')} duplicate, "
+        f"{synced.count('quarantined')} quarantined; {synced.values_new} new values, "
+        f"{synced.values_changed} changed; {len(synced.findings)} findings."
+    )
 
 
 def _person(row: tuple[str, ...], role: str) -> tuple[str, ...]:
@@ -267,66 +423,100 @@ def _libreoffice(
 
 
 class _Behaviour:
-    """How one pair fills its workbook: engagement, ratings, satisfaction; fixed per seed."""
+    """How one pair fills its workbook: engagement, ratings, satisfaction; fixed per seed.
+
+    The situations listed at the top of this module (unsigned agreement, low satisfaction, a
+    support request, sessions that stop, sessions that did not happen) are planted by pair
+    code, so every seed shows them; everything else is drawn from the seed."""
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.engagement = rng.choice([0.6, 0.8, 0.9, 1.0, 1.0])
-        self.signs = rng.random() < 0.85
+        self.engagement = rng.choice([0.85, 0.9, 1.0, 1.0, 1.0])
         self.mode = rng.choice(["video", "video", "in_person", "phone"])
-        self.baseline = {}
+        self.usual = rng.randrange(len(MEETING_TIMES["en"]))  # their usual day of the month
+        self.baseline: dict[str, int] = {}
+        self.evidenced: set[str] = set()
         self.filled_months = 0
         self.filled_quarters = 0
 
     def fill(
         self, f: PairWorkbookFiller, lang: str, months: int, quarters: int, pair_id: str
     ) -> None:
-        rng = self.rng
+        """Type what the pair has done up to ``months`` months and ``quarters`` quarters."""
         f.set("start", "returned_by", "mentee")
         if self.filled_months == 0:
-            goals = GOALS[lang]
-            f.set("agreement", "goal_1", goals[rng.randrange(3)])
-            f.set("agreement", "goal_2", goals[rng.randrange(3)])
-            f.set("agreement", "meeting_mode", self.mode)
-            f.set("agreement", "confidentiality", "yes")
-            f.set("agreement", "no_fault_exit", "yes")
-            if self.signs:
-                signed = START + dt.timedelta(days=rng.randrange(8, 30))
-                f.set("agreement", "mentor_signature", "Mentor " + pair_id)
-                f.set("agreement", "mentor_signed_on", signed)
-                f.set("agreement", "mentee_signature", "Mentee " + pair_id)
-                f.set("agreement", "mentee_signed_on", signed)
+            self._agreement(f, lang, pair_id)
         for month in range(self.filled_months + 1, months + 1):
-            if month > 1 and rng.random() > self.engagement:
-                continue
-            day = dt.date(START.year, START.month + month - 1, rng.randrange(5, 26))
-            key = str(month)
-            f.set("sessions", "session_date", day, key)
-            f.set("sessions", "minutes", rng.choice([60, 75, 90, 90, 90, 100]), key)
-            f.set("sessions", "mode", self.mode, key)
-            f.set("sessions", "attendance", "both", key)
-            f.set("sessions", "discussed", NOTES[lang][rng.randrange(3)], key)
+            self._session(f, lang, month, pair_id)
         self.filled_months = months
-        milestones = f.row_keys("competencies")
         for q in range(self.filled_quarters + 1, quarters + 1):
-            for code in milestones:
-                if q == 1:
-                    self.baseline[code] = rng.choice([1, 1, 2, 2, 3])
-                    f.set("competencies", "baseline", str(self.baseline[code]), code)
-                gain = sum(rng.random() < 0.45 for _ in range(q))
-                rating = min(4, self.baseline[code] + gain)
-                f.set("competencies", f"q{q}", str(rating), code)
-            quarter = f"Q{q}"
-            f.set("reflection", "mentee_progress", NOTES[lang][rng.randrange(3)], quarter)
-            f.set(
-                "reflection",
-                "goals_status",
-                rng.choice(["on_track", "on_track", "behind"]),
-                quarter,
-            )
-            f.set("reflection", "mentee_satisfaction", str(rng.choice([3, 4, 4, 5, 5])), quarter)
-            f.set("reflection", "support_needed", "no", quarter)
-            if rng.random() < 0.8:
-                f.set("reflection", "mentor_observations", NOTES[lang][rng.randrange(3)], quarter)
-                f.set("reflection", "mentor_satisfaction", str(rng.choice([3, 4, 5])), quarter)
+            self._ratings(f, lang, q)
+            self._reflection(f, lang, f"Q{q}", pair_id)
         self.filled_quarters = quarters
+
+    def _agreement(self, f: PairWorkbookFiller, lang: str, pair_id: str) -> None:
+        rng = self.rng
+        goals = GOALS[lang]
+        f.set("agreement", "goal_1", goals[rng.randrange(3)])
+        f.set("agreement", "goal_2", goals[rng.randrange(3)])
+        f.set("agreement", "meeting_mode", self.mode)
+        f.set("agreement", "meeting_time", MEETING_TIMES[lang][self.usual][0])
+        f.set("agreement", "confidentiality", "yes")
+        f.set("agreement", "no_fault_exit", "yes")
+        signed = START + dt.timedelta(days=rng.randrange(8, 30))
+        if pair_id != UNSIGNED_PAIR:
+            f.set("agreement", "mentor_signature", "Mentor " + pair_id)
+            f.set("agreement", "mentor_signed_on", signed)
+            f.set("agreement", "mentee_signature", "Mentee " + pair_id)
+            f.set("agreement", "mentee_signed_on", signed)
+
+    def _session(self, f: PairWorkbookFiller, lang: str, month: int, pair_id: str) -> None:
+        rng = self.rng
+        skipped = month > 1 and rng.random() > self.engagement
+        usual_day = MEETING_TIMES["en"][self.usual][1]
+        day = dt.date(START.year, START.month + month - 1, usual_day + rng.randrange(-3, 4))
+        draw = rng.random()
+        if skipped or (pair_id == LAPSED_PAIR and month > LAST_SESSION_MONTH):
+            return
+        attendance = ATTENDANCE.get((pair_id, month)) or (
+            "postponed" if draw < 0.03 else "mentee_absent" if draw < 0.05 else "both"
+        )
+        key = str(month)
+        f.set("sessions", "session_date", day, key)
+        f.set("sessions", "mode", self.mode, key)
+        f.set("sessions", "attendance", attendance, key)
+        if attendance != "both":
+            f.set("sessions", "discussed", MISSED[attendance][lang], key)
+            return
+        f.set("sessions", "minutes", rng.choice([60, 75, 90, 90, 90, 100]), key)
+        f.set("sessions", "discussed", rng.choice(NOTES[lang]), key)
+        f.set("sessions", "actions", rng.choice(ACTIONS[lang]), key)
+
+    def _ratings(self, f: PairWorkbookFiller, lang: str, q: int) -> None:
+        rng = self.rng
+        for code in f.row_keys("competencies"):
+            if q == 1:
+                self.baseline[code] = rng.choice([1, 1, 2, 2, 3])
+                f.set("competencies", "baseline", str(self.baseline[code]), code)
+            gain = sum(rng.random() < 0.45 for _ in range(q))
+            rating = min(4, self.baseline[code] + gain)
+            f.set("competencies", f"q{q}", str(rating), code)
+            if rating >= 3 and code not in self.evidenced and rng.random() < 0.2:
+                f.set("competencies", "evidence", rng.choice(EVIDENCE[lang]), code)
+                self.evidenced.add(code)
+
+    def _reflection(self, f: PairWorkbookFiller, lang: str, quarter: str, pair_id: str) -> None:
+        rng = self.rng
+        unhappy = (pair_id, quarter) == LOW_SATISFACTION
+        f.set("reflection", "mentee_progress", rng.choice(PROGRESS[lang]), quarter)
+        status = "behind" if unhappy else rng.choice(["on_track", "on_track", "behind"])
+        f.set("reflection", "goals_status", status, quarter)
+        satisfaction = 2 if unhappy else rng.choice([3, 4, 4, 5, 5])
+        f.set("reflection", "mentee_satisfaction", str(satisfaction), quarter)
+        asks = (pair_id, quarter) == SUPPORT_REQUEST
+        f.set("reflection", "support_needed", "yes" if asks else "no", quarter)
+        if rng.random() < 0.85:  # the mentor's part: sometimes left for later
+            f.set("reflection", "mentor_observations", rng.choice(OBSERVATIONS[lang]), quarter)
+            done = "yes" if rng.random() < 0.85 else "no"
+            f.set("reflection", "sprint_deliverable", done, quarter)
+            f.set("reflection", "mentor_satisfaction", str(rng.choice([3, 4, 5])), quarter)

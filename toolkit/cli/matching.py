@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from toolkit.cli.common import EXIT_FINDINGS, EXIT_OK, folder_argument, handle_errors
+from toolkit.cli.common import DATE, EXIT_FINDINGS, EXIT_OK, folder_argument, handle_errors
 from toolkit.endings import REASONS
 
 
@@ -101,7 +101,7 @@ def pair() -> None:
 @click.option(
     "--date",
     "ended_on",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DATE,
     default=None,
     help="The day the pair ended, YYYY-MM-DD (default: today).",
 )
@@ -115,7 +115,7 @@ def end(folder: Path, pair_id: str, reason: str, ended_on: Any) -> None:
     from toolkit.cli import _regenerate_master
     from toolkit.endings import end_pair
 
-    ended = end_pair(folder, pair_id, reason, ended_on.date() if ended_on else None)
+    ended = end_pair(folder, pair_id, reason, ended_on)
     if ended.note is not None:
         click.echo(ended.note.render())
         sys.exit(EXIT_OK)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from toolkit.cli.common import EXIT_FINDINGS, folder_argument, handle_errors
+from toolkit.cli.common import DATE, EXIT_FINDINGS, folder_argument, handle_errors
 
 
 @click.command()
@@ -17,20 +17,20 @@ from toolkit.cli.common import EXIT_FINDINGS, folder_argument, handle_errors
     "--year",
     type=click.IntRange(2000, 2100),
     default=None,
-    help="Year under review; names the file review-<year>.xlsx (default: the year of the "
-    "reference date). Without --as-of, figures are as of the earliest of today, the cycle's "
-    "last day and 31 December of that year.",
+    help="Year under review; names the file review-<year>.xlsx (default: the cycle's year "
+    "that contains the reference date).",
 )
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(["%Y-%m-%d"]),
+    type=DATE,
     default=None,
-    help="Reference date of the figures, YYYY-MM-DD (default: today, or the cycle's last day "
-    "when the cycle has ended).",
+    help="Reference date of the figures, YYYY-MM-DD. Default: today, or, once the year (or "
+    "the cycle) is over, its last day plus the return deadline, so the last quarter's "
+    "workbooks are in.",
 )
 @handle_errors
-def review(folder: Path, year: int | None, as_of: Any) -> None:
+def review(folder: Path, year: int | None, as_of: dt.date | None) -> None:
     """Write DIR/review-<year>.xlsx, the annual review workbook for the steering group.
 
     Its sheets follow the framework's review cycle: the cycle's steps with a column to mark
@@ -40,7 +40,7 @@ def review(folder: Path, year: int | None, as_of: Any) -> None:
     """
     from builders.review import write_review
 
-    result = write_review(folder, year=year, as_of=as_of.date() if as_of else None)
+    result = write_review(folder, year=year, as_of=as_of)
     for f in result.findings:
         click.secho(f"Warning: {f.render()}", fg="yellow", err=True)
     s = result.statuses

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from toolkit.cli.demo import BUILT_AT, MENTEES, MENTORS, ROUNDS, START, _person, run_demo
+from toolkit.cli.demo import BUILT_AT, MENTEES, MENTORS, START, _person, run_demo
 
 SEED = 7
 # sample file name → path inside the demo folder
@@ -17,10 +17,11 @@ SAMPLES: dict[str, str] = {
     "roster.xlsx": "roster.xlsx",
     "master.xlsx": "master.xlsx",
     "matches.xlsx": "matching-example/matches.xlsx",
+    "master-anonymous.xlsx": "master-anonymous.xlsx",
     "review-2026.xlsx": "review-2026.xlsx",
 }
 RETURNED_SAMPLE = "pair-workbook-returned-en.xlsx"
-RETURNED_SOURCE = "Re_ workbook P001 (2).xlsx"
+RETURNED_SOURCE = "Re_ workbook P001 (4).xlsx"
 
 
 def write_samples(target: Path) -> list[Path]:
@@ -31,7 +32,6 @@ def write_samples(target: Path) -> list[Path]:
         root = Path(tmp) / "demo"
         run_demo(root, seed=SEED, libreoffice=False)  # LibreOffice output varies
         _matching_example(root / "matching-example")
-        _review_example(root)
         sources = {name: root / rel for name, rel in SAMPLES.items()}
         sources[RETURNED_SAMPLE] = next((root / "archive").glob(f"*_{RETURNED_SOURCE}"))
         for name, source in sorted(sources.items()):
@@ -51,14 +51,3 @@ def _matching_example(root: Path) -> None:
         start_date=START, people=people, pairs=[], secret=f"demo-secret-{SEED}", now=BUILT_AT,
     )  # fmt: skip
     match_programme(root, now=BUILT_AT)
-
-
-def _review_example(root: Path) -> None:
-    """The demo's annual review, as of its last return round (``mentorkit review``)."""
-    import datetime as dt
-
-    from builders.review import write_review
-
-    last = ROUNDS[-1][0]
-    moment = dt.datetime.combine(last, dt.time(17, 10), tzinfo=dt.timezone.utc)
-    write_review(root, as_of=last, now=moment)
