@@ -360,3 +360,7 @@ cli.add_command(pair)
 from toolkit.cli.accept import accept  # noqa: E402  (sync review: confirm a held file)
 
 cli.add_command(accept)
+
+from toolkit.cli.export import export  # noqa: E402  (issue 6: tidy CSV and DHIS2 export)
+
+cli.add_command(export)

@@ -1,0 +1,373 @@
+"""Indicator values as a DHIS2 data value set (CSV), through the programme's mapping.
+
+DHIS2 reads a data value set CSV by position: data element, period, org unit, category option
+combo, attribute option combo, value, stored by, last updated, comment (and follow-up), with a
+header row it skips. :data:`DHIS2_COLUMNS` names them in that order.
+
+What goes out, for each indicator in ``export.dhis2.data_elements`` (see
+:mod:`toolkit.export_settings`):
+
+- periods: DHIS2 ISO periods. A cycle quarter becomes ``YYYYQn`` only when it is a calendar
+  quarter (the cycle starts on 1 January, April, July or October); a cycle month becomes
+  ``YYYYMM`` only when the cycle starts on the 1st. Any other period has no DHIS2 equivalent:
+  its values are left out with a finding that says what to change. Only periods that ended by
+  the reference date go out, since DHIS2 would read a partial quarter's figure as final.
+- org units: one per group of ``org_unit_by`` (country or office); category option combos: one
+  per group of the optional disaggregation, else the default combo. The engine disaggregates by
+  one dimension at a time, so org unit x disaggregation cells are summed here from the
+  engine's per-person rows (``report.units``).
+- values: numerator, denominator and value, each to its own data element; whole numbers as
+  integers, others with at most 2 decimals; a cell whose denominator is 0 sends nothing.
+
+Mapping problems (an unknown indicator code, a country with data but no org unit, a group with
+data but no category option combo) are findings located in ``programme.yaml``; when there is
+one, no file is written, so DHIS2 never receives a partial picture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from toolkit.export_settings import Dhis2Mapping
+from toolkit.messages import Finding, Severity, finding
+from toolkit.text import normalise
+
+DHIS2_COLUMNS = [
+    "dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo",
+    "value", "storedBy", "lastUpdated", "comment",
+]  # fmt: skip
+STORED_BY = "mentorkit"
+_KEY = "export.dhis2"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One org unit (x category option combo) figure of one indicator in one period."""
+
+    org_group: str
+    combo_group: str | None
+    numerator: float
+    denominator: float
+    value: float | None
+    people: int
+
+
+@dataclass
+class Dhis2Export:
+    """The data values to write, or the findings that stop them."""
+
+    rows: list[list[str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    """DHIS2 periods that received values, sorted."""
+    not_ended: list[str] = field(default_factory=list)
+    """Cycle periods left out because they had not ended by the reference date."""
+    empty_cells: int = 0
+    """Org unit (x combo) cells left out because their denominator is 0."""
+
+    @property
+    def blocked(self) -> bool:
+        """Whether a mapping problem stops the file from being written."""
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def dhis2_values(
+    report: Any, mapping: Dhis2Mapping, lines: dict[str, int], file: str = "programme.yaml"
+) -> Dhis2Export:
+    """The DHIS2 data values of ``report`` under ``mapping``.
+
+    ``lines`` maps dotted keys of programme.yaml to their line (for locating findings).
+    """
+    out = Dhis2Export()
+    where = _Locator(lines, file)
+    tidy: pd.DataFrame = report.tidy
+    known = set(tidy["code"]) | {t.code for t in report.tracking}
+    planned: list[tuple[str, str, str]] = []  # (code, cycle period, DHIS2 period)
+    off_calendar: dict[str, list[str]] = {}
+    for code, elements in mapping.data_elements.items():
+        key = f"{_KEY}.data_elements.{code}"
+        if code not in known:
+            out.findings.append(
+                where.finding("EXP002", key, value=code, allowed=", ".join(_ordered(known)))
+            )
+            continue
+        codes_periods = set(tidy.loc[tidy["code"] == code, "period"])
+        monthly = sorted((p for p in codes_periods if p.startswith("M")), key=period_rank)
+        kind = elements.period or ("monthly" if monthly else "quarterly")
+        if kind == "monthly" and not monthly:
+            out.findings.append(where.finding("EXP007", f"{key}.period", value=code))
+            continue
+        if kind == "monthly":
+            cycle_periods = monthly
+        else:
+            cycle_periods = [p.code for p in report.periods if p.code in codes_periods]
+        for period in cycle_periods:
+            bounds = period_bounds(report, period)
+            if bounds[1] > report.as_of:
+                out.not_ended.append(period)
+                continue
+            iso = iso_period(*bounds)
+            if iso is None:
+                off_calendar.setdefault(period, []).append(code)
+                continue
+            planned.append((code, period, iso))
+    out.findings += _calendar_findings(report, off_calendar, where)
+    cells = _all_cells(report, mapping, planned, out, where)
+    org_units = _resolved(mapping.org_units, mapping.org_unit_by)
+    combos = (
+        _resolved(mapping.disaggregation.category_option_combos, mapping.disaggregation.dimension)
+        if mapping.disaggregation
+        else {}
+    )
+    out.findings += _missing(cells, org_units, combos, mapping, where)
+    out.not_ended = sorted(set(out.not_ended), key=period_rank)
+    if out.not_ended and not (planned or off_calendar or out.blocked):
+        ends = min(period_bounds(report, p)[1] for p in out.not_ended)
+        out.findings.append(
+            finding(
+                "EXP010", file=file, as_of=report.as_of.isoformat(),
+                periods=", ".join(out.not_ended), ends=ends.isoformat(),
+            )
+        )  # fmt: skip
+    if out.blocked:
+        return out
+    for (code, _period, iso), cell_list in cells.items():
+        for cell in cell_list:
+            if not cell.denominator:
+                out.empty_cells += 1
+                continue
+            ou = org_units[_match_key(cell.org_group, mapping.org_unit_by)]
+            coc = mapping.category_option_combo
+            if mapping.disaggregation is not None and cell.combo_group is not None:
+                coc = combos[_match_key(cell.combo_group, mapping.disaggregation.dimension)]
+            figures = {"numerator": cell.numerator, "denominator": cell.denominator}
+            figures["value"] = cell.value
+            for role, element in mapping.data_elements[code].mapped():
+                out.rows.append([
+                    element, iso, ou, coc, mapping.attribute_option_combo,
+                    dhis2_number(figures[role]), STORED_BY, "",
+                    f"{code} {role}; n={cell.people}",
+                ])  # fmt: skip
+            if iso not in out.periods:
+                out.periods.append(iso)
+    out.periods.sort()
+    return out
+
+
+def iso_period(start: dt.date, end: dt.date) -> str | None:
+    """The DHIS2 ISO period that runs exactly from ``start`` to ``end``: ``2026Q1`` for a
+    calendar quarter, ``202602`` for a calendar month; None when there is none."""
+    if start.day != 1:
+        return None
+    if end == _add_months(start, 1) - _DAY:
+        return f"{start.year}{start.month:02d}"
+    if end == _add_months(start, 3) - _DAY and start.month % 3 == 1:
+        return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    return None
+
+
+def period_bounds(report: Any, period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a cycle period: ``Q1``..``Q4``, ``M1``..``M24``, ``cumulative``."""
+    if period == "cumulative":
+        return report.cycle_start, report.as_of
+    if period.startswith("M"):
+        n = int(period[1:])
+        start = _add_months(report.cycle_start, n - 1)
+        return start, _add_months(report.cycle_start, n) - _DAY
+    found = next(p for p in report.periods if p.code == period)
+    return found.start, found.end
+
+
+def dhis2_number(value: float | None) -> str:
+    """A figure as DHIS2 takes it: whole numbers as integers, others with at most 2 decimals."""
+    if value is None or pd.isna(value):
+        return ""
+    rounded = round(float(value), 2)
+    if rounded.is_integer():
+        return str(int(rounded))
+    return f"{rounded:.2f}".rstrip("0")
+
+
+# --- private ---------------------------------------------------------------------------------
+
+_DAY = dt.timedelta(days=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the last day of the month when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has 28 days")
+
+
+def period_rank(period: str) -> tuple[int, int]:
+    """Sort key of cycle periods: Q1..Q4, then M1..M24, then cumulative."""
+    kind = {"Q": 0, "M": 1}.get(period[:1], 2)
+    return (kind, int(period[1:]) if kind < 2 else 0)
+
+
+def _ordered(codes: set[str]) -> list[str]:
+    return sorted(codes, key=lambda c: (c.split("-")[0], c))
+
+
+class _Locator:
+    """Findings located at a key of programme.yaml, with its line when known."""
+
+    def __init__(self, lines: dict[str, int], file: str) -> None:
+        self.lines, self.file = lines, file
+
+    def location(self, key: str) -> str:
+        parts = key.split(".")
+        for n in range(len(parts), 0, -1):
+            line = self.lines.get(".".join(parts[:n]))
+            if line:
+                return f"{key} (line {line})"
+        return key
+
+    def finding(self, code: str, key: str, **facts: Any) -> Finding:
+        return finding(code, file=self.file, location=self.location(key), **facts)
+
+
+def _calendar_findings(report: Any, off: dict[str, list[str]], where: _Locator) -> list[Finding]:
+    out = []
+    for period in sorted(off, key=period_rank):
+        start, end = period_bounds(report, period)
+        code = "EXP006" if period.startswith("M") else "EXP005"
+        out.append(
+            where.finding(
+                code, "cycle.start_date", period=period, start=start.isoformat(),
+                end=end.isoformat(), value=", ".join(off[period]),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _all_cells(
+    report: Any,
+    mapping: Dhis2Mapping,
+    planned: list[tuple[str, str, str]],
+    out: Dhis2Export,
+    where: _Locator,
+) -> dict[tuple[str, str, str], list[Cell]]:
+    if not planned:
+        return {}
+    if mapping.disaggregation is None:
+        return {key: _single_cells(report.tidy, key[0], key[1], mapping.org_unit_by)
+                for key in planned}  # fmt: skip
+    units = getattr(report, "units", None)
+    if not isinstance(units, pd.DataFrame):
+        out.findings.append(
+            where.finding(
+                "EXP008", f"{_KEY}.disaggregation", value=mapping.disaggregation.dimension
+            )
+        )
+        return {}
+    unit_of = dict(zip(report.tidy["code"], report.tidy["unit"], strict=True))
+    return {
+        key: _cross_cells(
+            units, key[0], key[1], mapping.org_unit_by, mapping.disaggregation.dimension,
+            str(unit_of[key[0]]),
+        )
+        for key in planned
+    }  # fmt: skip
+
+
+def _single_cells(tidy: pd.DataFrame, code: str, period: str, dimension: str) -> list[Cell]:
+    chosen = (tidy["code"] == code) & (tidy["period"] == period) & (tidy["dimension"] == dimension)
+    rows = tidy[chosen].sort_values("group", kind="stable")
+    return [
+        Cell(str(r.group), None, float(r.numerator), float(r.denominator),
+             None if r.value is None or pd.isna(r.value) else float(r.value), int(r.people))
+        for r in rows.itertuples(index=False)
+    ]  # fmt: skip
+
+
+def _cross_cells(
+    units: pd.DataFrame, code: str, period: str, org_by: str, combo_by: str, unit: str
+) -> list[Cell]:
+    rows = units[(units["code"] == code) & (units["period"] == period)]
+    if rows.empty:
+        return []
+    rows = rows.assign(
+        _org=rows[org_by].fillna("").astype(str).replace("", "not recorded"),
+        _combo=rows[combo_by].fillna("").astype(str).replace("", "not recorded"),
+    )
+    person = next((c for c in ("person", "person_id") if c in rows), None)
+    cells = []
+    for (org, combo), part in rows.groupby(["_org", "_combo"], sort=True):
+        num, den = float(part["numerator"].sum()), float(part["denominator"].sum())
+        counted = part[part["denominator"] > 0]
+        people = int(counted[person].nunique()) if person else len(counted)
+        cells.append(Cell(str(org), str(combo), num, den, _value(unit, num, den), people))
+    return cells
+
+
+def _value(unit: str, numerator: float, denominator: float) -> float | None:
+    """The engine's value rule, for a cell it does not compute itself."""
+    if not denominator:
+        return None
+    if unit == "percent":
+        return round(100.0 * numerator / denominator, 1)
+    if unit == "count":
+        return numerator
+    return round(numerator / denominator, 1)
+
+
+def _match_key(group: str, dimension: str) -> str:
+    """How a group and a mapping key are compared: ISO codes by upper case, other names as
+    :func:`~toolkit.text.normalise` does (case, accents, spaces)."""
+    return group.strip().upper() if dimension == "country" else normalise(group)
+
+
+def _resolved(table: dict[str, str], dimension: str) -> dict[str, str]:
+    return {_match_key(k, dimension): v for k, v in table.items()}
+
+
+def _missing(
+    cells: dict[tuple[str, str, str], list[Cell]],
+    org_units: dict[str, str],
+    combos: dict[str, str],
+    mapping: Dhis2Mapping,
+    where: _Locator,
+) -> list[Finding]:
+    """A finding for each group with data (a non-zero denominator) that the mapping lacks."""
+    lacking_org: dict[str, set[str]] = {}
+    lacking_combo: dict[str, set[str]] = {}
+    for (code, _period, _iso), cell_list in cells.items():
+        for cell in cell_list:
+            if not cell.denominator:
+                continue
+            if _match_key(cell.org_group, mapping.org_unit_by) not in org_units:
+                lacking_org.setdefault(cell.org_group, set()).add(code)
+            dis = mapping.disaggregation
+            if (
+                dis is not None
+                and cell.combo_group is not None
+                and _match_key(cell.combo_group, dis.dimension) not in combos
+            ):
+                lacking_combo.setdefault(cell.combo_group, set()).add(code)
+    out = [
+        where.finding(
+            "EXP003", f"{_KEY}.org_units", value=group, dimension=mapping.org_unit_by,
+            indicators=", ".join(_ordered(codes)),
+        )
+        for group, codes in sorted(lacking_org.items())
+    ]  # fmt: skip
+    if mapping.disaggregation:
+        out += [
+            where.finding(
+                "EXP004", f"{_KEY}.disaggregation.category_option_combos", value=group,
+                dimension=mapping.disaggregation.dimension, indicators=", ".join(_ordered(codes)),
+            )
+            for group, codes in sorted(lacking_combo.items())
+        ]  # fmt: skip
+    return out
