@@ -595,3 +595,12 @@ def test_the_command_without_a_mapping_exits_1_saying_what_to_add(
     assert result.exit_code == 1
     assert "[EXP001] programme.yaml:" in result.output and "org_units" in result.output
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_the_readmes_mapping_example_is_valid() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Exporting indicators (CSV and DHIS2)", 1)[1]
+    block = section.split("```\nexport:\n", 1)[1].split("```", 1)[0]
+    mapping = Dhis2Mapping.model_validate(yaml.safe_load("export:\n" + block)["export"]["dhis2"])
+    assert set(mapping.data_elements) == {"AGR30", "SES", "SATE"}
+    assert mapping.org_units == {"KE": "ImspTQPwCqd", "SN": "O6uvpzGd5pu"}
