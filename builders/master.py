@@ -21,8 +21,8 @@ from builders.printable import write_header_row
 from builders.xlsx import Book, finish_table, strict, write_value, write_with_backup
 from toolkit.contract import load_contract
 from toolkit.framework import Framework
-from toolkit.indicators import IndicatorInputs, compute_indicators
-from toolkit.ledger import Ledger, MatchingStore, SubmissionRecord, now_iso
+from toolkit.indicators import IndicatorReport, compute_report, inputs_from_ledger
+from toolkit.ledger import Ledger, SubmissionRecord, now_iso
 from toolkit.programme import Programme, ProgrammeFolder
 
 
@@ -35,7 +35,7 @@ class MasterResult:
     pairs: int
     submissions: int
     findings: int
-    indicators: pd.DataFrame
+    report: IndicatorReport
 
 
 def write_master(
@@ -55,18 +55,7 @@ def write_master(
     submissions = ledger.submissions()
     findings = ledger.findings()
     people = ledger.people()
-    indicators = compute_indicators(
-        IndicatorInputs(
-            pairs=pairs,
-            values=values,
-            submissions=submissions,
-            cycle_start=programme.cycle.start_date,
-            cycle_months=programme.cycle.months,
-            as_of=as_of,
-            framework=framework,
-            endings=MatchingStore(ledger).endings(),
-        )
-    )
+    report = compute_report(inputs_from_ledger(ledger, programme, framework, as_of))
     latest = {pid: rev for pid, rev, _, _ in ledger.revisions()}
     pair_rows = []
     for p in pairs:
@@ -108,7 +97,7 @@ def write_master(
             pair_rows,
             submissions,
             findings,
-            indicators,
+            report,
             framework,
             programme.default_language,
             extra,
@@ -117,7 +106,7 @@ def write_master(
     )
     write_with_backup(folder.master, data)
     return MasterResult(
-        folder.master, len(data), len(pairs), len(submissions), len(findings), indicators
+        folder.master, len(data), len(pairs), len(submissions), len(findings), report
     )
 
 
@@ -128,7 +117,7 @@ def _render(
     pair_rows: list[list[object]],
     submissions: Sequence[SubmissionRecord],
     findings: list[dict[str, object]],
-    indicators: pd.DataFrame,
+    report: IndicatorReport,
     framework: Framework,
     lang: str,
     extra: CoordinatorData,
@@ -137,7 +126,8 @@ def _render(
     _table(
         book, "Indicators", title, subtitle,
         ["Code", "Indicator", "Breakdown", "Numerator", "Denominator", "Value", "Unit"],
-        [[_plain(v) for v in row] for row in indicators.itertuples(index=False)],
+        [[_plain(v) for v in row] for row in report.tidy[report.tidy.dimension == "total"]
+         .itertuples(index=False)],
         [20, 52, 30, 12, 13, 10, 8],
     )  # fmt: skip
     _table(
