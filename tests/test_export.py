@@ -1,20 +1,20 @@
 """``mentorkit export``: the tidy CSV and the DHIS2 data value set, from a known report.
 
-The report is made by hand here (a test double of :class:`toolkit.indicators.IndicatorReport`):
-per-person rows (``units``) for a few indicators, aggregated into the tidy table the way the
-engine does (every group's numerator and denominator add up to the total). The files are read
-back with Python's csv module and compared with that table.
+The report is made by hand here: an :class:`~toolkit.indicators.IndicatorReport` whose units
+(one per mentee and period) are typed in the test and summed into the tidy table the way the
+engine sums them (every group's numerator and denominator add up to the total). The files are
+read back with Python's csv module and compared with that table. The last tests run the
+command end to end on a programme whose returns went through sync.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -28,6 +28,8 @@ from toolkit.export import (
     export_report,
 )
 from toolkit.export_settings import Dhis2Mapping
+from toolkit.indicators import IndicatorReport
+from toolkit.indicators.periods import month_bounds, quarters
 from toolkit.programme import Programme, config_key_lines, load_programme
 
 DIMENSIONS = ("country", "office", "sex", "level", "sector", "role")
@@ -48,50 +50,17 @@ NAMES = {"AGR30": "Agreements signed within 30 days", "SES": "Sessions held agai
          "SATE": "Mentee satisfaction", "COMP": "Competency change"}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Period:
-    code: str
-    start: dt.date
-    end: dt.date
-    complete: bool
-
-
-@dataclass
-class FakeReport:
-    """What the export reads of an IndicatorReport."""
-
-    tidy: pd.DataFrame
-    periods: list[Period]
-    as_of: dt.date
-    cycle_start: dt.date
-    tracking: list[Any]
-    units: pd.DataFrame | None = None
-    year: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.year = self.as_of.year
-
-
-def _quarters(start: dt.date, as_of: dt.date) -> list[Period]:
-    out = []
-    for q in range(4):
-        first = _months_after(start, 3 * q)
-        last = _months_after(start, 3 * q + 3) - dt.timedelta(days=1)
-        if first <= as_of:
-            out.append(Period(f"Q{q + 1}", first, last, last <= as_of))
-    return out
-
-
-def _months_after(day: dt.date, n: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 + n, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
-
-
 def _units(rows: list[tuple[str, str, str, float, float]]) -> pd.DataFrame:
-    """Per-person rows (code, period, person, numerator, denominator) with their attributes."""
-    frame = pd.DataFrame(rows, columns=["code", "period", "person", "numerator", "denominator"])
-    attributes = pd.DataFrame([(p, *a) for p, a in PEOPLE.items()], columns=["person", *DIMENSIONS])
-    return frame.merge(attributes, on="person", how="left")
+    """The engine's units from (code, period, mentee, numerator, denominator), with the
+    mentee's attributes ('not recorded' when empty)."""
+    frame = pd.DataFrame(rows, columns=["code", "period", "subject_id", "numerator",
+                                        "denominator"])  # fmt: skip
+    frame.insert(2, "pair_id", "P" + frame["subject_id"])
+    attributes = pd.DataFrame(
+        [(p, *(v or "not recorded" for v in a)) for p, a in PEOPLE.items()],
+        columns=["subject_id", *DIMENSIONS],
+    )
+    return frame.merge(attributes, on="subject_id", how="left")
 
 
 def _value(unit: str, num: float, den: float) -> float | None:
@@ -105,11 +74,11 @@ def _tidy(units: pd.DataFrame) -> pd.DataFrame:
     records = []
     for (code, period), part in units.groupby(["code", "period"], sort=True):
         groupings = [("total", pd.Series("all", index=part.index))]
-        groupings += [(d, part[d].replace("", "not recorded")) for d in DIMENSIONS]
+        groupings += [(d, part[d]) for d in DIMENSIONS]
         for dimension, keys in groupings:
             for group, cell in part.groupby(keys, sort=True):
                 num, den = float(cell["numerator"].sum()), float(cell["denominator"].sum())
-                people = int(cell.loc[cell["denominator"] > 0, "person"].nunique())
+                people = int(cell.loc[cell["denominator"] > 0, "subject_id"].nunique())
                 unit = UNITS[code]
                 records.append((code, period, dimension, group, num, den,
                                 _value(unit, num, den), people, unit))  # fmt: skip
@@ -121,9 +90,7 @@ def _tidy(units: pd.DataFrame) -> pd.DataFrame:
 def make_report(
     start: dt.date = dt.date(2026, 1, 1),
     as_of: dt.date = dt.date(2026, 8, 15),
-    *,
-    with_units: bool = True,
-) -> FakeReport:
+) -> IndicatorReport:
     """A cohort of four mentees: Q1 and Q2 ended, Q3 begun; SES also by month (M1..M8)."""
     rows: list[tuple[str, str, str, float, float]] = []
     for q, signed in (("Q1", {"E1", "E3"}), ("Q2", {"E1", "E2", "E3"}), ("Q3", {"E1"})):
@@ -148,15 +115,15 @@ def make_report(
             rows.append(("COMP", q, person, change, 1.0))
             rows.append(("COMP-data", q, person, change, 1.0))
     rows.append(("AGR30", "cumulative", "E1", 1.0, 1.0))
-    periods = _quarters(start, as_of)
+    periods = quarters(start, 12, as_of)
     begun = {p.code for p in periods} | {"cumulative"}
-    begun |= {f"M{m + 1}" for m in range(12) if _months_after(start, m) <= as_of}
+    begun |= {f"M{m}" for m in range(1, 13) if month_bounds(start, m)[0] <= as_of}
     units = _units([r for r in rows if r[1] in begun])
     tidy = _tidy(units).sample(frac=1.0, random_state=3)  # any order: the export sorts it
     tracking = [SimpleNamespace(code=c, name={"en": n}) for c, n in NAMES.items()]
-    return FakeReport(
-        tidy=tidy.reset_index(drop=True), periods=periods, as_of=as_of,
-        cycle_start=start, tracking=tracking, units=units if with_units else None,
+    return IndicatorReport(
+        tidy=tidy.reset_index(drop=True), units=units, periods=periods, as_of=as_of,
+        cycle_start=start, tracking=tracking,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -186,7 +153,7 @@ def _programme(tmp_path: Path, extra: str = MAPPING_YAML, start: str = "2026-01-
     return path
 
 
-def _export(tmp_path: Path, report: FakeReport, formats=("csv", "dhis2"), extra=MAPPING_YAML):
+def _export(tmp_path: Path, report: IndicatorReport, formats=("csv", "dhis2"), extra=MAPPING_YAML):
     path = _programme(tmp_path, extra, report.cycle_start.isoformat())
     programme = load_programme(path)
     result = export_report(
@@ -261,8 +228,8 @@ def test_tidy_csv_periods_names_numbers_and_order(tmp_path: Path) -> None:
 def test_tidy_csv_is_the_same_bytes_whatever_the_tables_order(tmp_path: Path) -> None:
     report = make_report()
     _export(tmp_path / "a", report, formats=("csv",))
-    report.tidy = report.tidy.iloc[::-1].reset_index(drop=True)
-    _export(tmp_path / "b", report, formats=("csv",))
+    reversed_table = report.tidy.iloc[::-1].reset_index(drop=True)
+    _export(tmp_path / "b", dataclasses.replace(report, tidy=reversed_table), formats=("csv",))
     a = (tmp_path / "a" / "export" / "indicators.csv").read_bytes()
     assert a == (tmp_path / "b" / "export" / "indicators.csv").read_bytes()
 
@@ -388,7 +355,7 @@ def test_a_cycle_starting_mid_month_has_no_dhis2_months(tmp_path: Path) -> None:
 def test_nothing_ended_yet_is_said(tmp_path: Path) -> None:
     report = make_report(as_of=dt.date(2026, 1, 20))
     result, _ = _export(tmp_path, report)
-    assert [f.code for f in result.findings] == ["EXP010"]
+    assert [f.code for f in result.findings] == ["EXP009"]
     assert "2026-01-31" in result.findings[0].todo
     assert result.exit_code == 0  # information only
     assert _dhis2(tmp_path) == []
@@ -442,13 +409,6 @@ def test_a_group_with_data_but_no_combo_is_located(tmp_path: Path) -> None:
     assert [(f.code, f.value) for f in result.findings] == [("EXP004", "not recorded")]
     line = _line(path, "category_option_combos:")
     assert f"disaggregation.category_option_combos (line {line})" in result.findings[0].message
-    assert not (tmp_path / "export" / "dhis2-datavalues.csv").exists()
-
-
-def test_disaggregation_without_per_person_rows_is_refused(tmp_path: Path) -> None:
-    extra = MAPPING_YAML.replace("    data_elements:\n", SEX + "    data_elements:\n")
-    result, _ = _export(tmp_path, make_report(with_units=False), extra=extra)
-    assert [f.code for f in result.findings] == ["EXP008"]
     assert not (tmp_path / "export" / "dhis2-datavalues.csv").exists()
 
 
@@ -506,19 +466,21 @@ def test_the_templates_commented_example_is_a_valid_mapping() -> None:
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "expected"),
+    ("start", "end", "monthly", "expected"),
     [
-        ("2026-01-01", "2026-03-31", "2026Q1"),
-        ("2026-10-01", "2026-12-31", "2026Q4"),
-        ("2026-02-01", "2026-04-30", None),
-        ("2026-02-01", "2026-02-28", "202602"),
-        ("2026-11-01", "2026-11-30", "202611"),
-        ("2026-01-15", "2026-02-14", None),
-        ("2026-01-01", "2026-02-28", None),
+        ("2026-01-01", "2026-03-31", False, "2026Q1"),
+        ("2026-10-01", "2026-12-31", False, "2026Q4"),
+        ("2026-02-01", "2026-04-30", False, None),
+        ("2026-10-01", "2026-10-31", False, None),  # the one-month last quarter of a 10-month cycle
+        ("2026-02-01", "2026-02-28", True, "202602"),
+        ("2026-11-01", "2026-11-30", True, "202611"),
+        ("2026-01-15", "2026-02-14", True, None),
+        ("2026-01-01", "2026-03-31", True, None),
     ],
 )
-def test_iso_periods(start: str, end: str, expected: str | None) -> None:
-    assert iso_period(dt.date.fromisoformat(start), dt.date.fromisoformat(end)) == expected
+def test_iso_periods(start: str, end: str, monthly: bool, expected: str | None) -> None:
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    assert iso_period(first, last, monthly=monthly) == expected
 
 
 @pytest.mark.parametrize(
@@ -535,66 +497,98 @@ def test_an_unwritable_output_is_an_error_with_a_code(tmp_path: Path) -> None:
     path = _programme(tmp_path)
     with pytest.raises(ExportError) as caught:
         export_report(make_report(), load_programme(path), ("csv",), output=blocker, names={})
-    assert [f.code for f in caught.value.findings] == ["EXP009"]
+    assert [f.code for f in caught.value.findings] == ["EXP008"]
 
 
 # --- the command ------------------------------------------------------------------------------
 
 
+RETURNED = dt.datetime(2026, 4, 10, 17, 0, tzinfo=dt.timezone.utc)
+
+
 @pytest.fixture
-def engine_double(monkeypatch: pytest.MonkeyPatch) -> FakeReport:
-    """The indicator engine replaced by the hand-made report (the command's wiring under test)."""
-    import toolkit.indicators as engine
+def synced(programme: Path, fill) -> Path:
+    """The conftest programme after one return from P001 (Kenya) and one from P002 (Senegal)."""
+    from sync.run import sync_programme
 
-    report = make_report()
-    seen: dict[str, Any] = {}
+    kenya, senegal = fill("P001"), fill("P002")
+    for f, rating in ((kenya, "4"), (senegal, "5")):
+        f.set("agreement", "mentor_signature", "Mentor")
+        f.set("agreement", "mentor_signed_on", dt.date(2026, 1, 12))
+        f.set("sessions", "session_date", dt.date(2026, 1, 21), "1")
+        f.set("sessions", "attendance", "both", "1")
+        f.set("reflection", "mentee_satisfaction", rating, "Q1")
+    kenya.set("agreement", "mentee_signature", "Mentee")
+    kenya.set("agreement", "mentee_signed_on", dt.date(2026, 1, 14))
+    kenya.set("sessions", "session_date", dt.date(2026, 2, 18), "2")
+    kenya.save(programme / "inbox" / "kenya.xlsx")
+    senegal.save(programme / "inbox" / "senegal.xlsx")
+    assert sync_programme(programme, now=RETURNED).count("accepted") == 2
+    return programme
 
-    def inputs_from_ledger(ledger, programme, framework, as_of):
-        seen["as_of"] = as_of
-        return SimpleNamespace(as_of=as_of)
 
-    monkeypatch.setattr(engine, "inputs_from_ledger", inputs_from_ledger, raising=False)
-    monkeypatch.setattr(engine, "compute_report", lambda inputs: report, raising=False)
-    report.seen = seen  # type: ignore[attr-defined]
-    return report
+def _computed(folder: Path, as_of: dt.date) -> IndicatorReport:
+    from toolkit.framework import framework_for
+    from toolkit.indicators import compute_report, inputs_from_ledger
+    from toolkit.ledger import Ledger
+
+    programme = load_programme(folder / "programme.yaml")
+    with Ledger(folder / "mentorkit.db") as ledger:
+        inputs = inputs_from_ledger(ledger, programme, framework_for(folder, programme), as_of)
+    return compute_report(inputs)
 
 
-def test_the_command_writes_both_files_and_says_what_it_did(programme, engine_double) -> None:
+def test_export_end_to_end_from_returned_workbooks(synced: Path) -> None:
     from click.testing import CliRunner
 
     from toolkit.cli import cli
 
-    config = programme / "programme.yaml"
+    config = synced / "programme.yaml"
     config.write_text(config.read_text(encoding="utf-8") + MAPPING_YAML, encoding="utf-8")
-    args = ["export", str(programme), "--format", "csv", "--format", "dhis2", "--as-of",
-            "2026-08-15"]  # fmt: skip
+    args = ["export", str(synced), "--format", "csv", "--format", "dhis2",
+            "--as-of", "2026-04-15"]  # fmt: skip
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert engine_double.seen["as_of"] == dt.date(2026, 8, 15)  # type: ignore[attr-defined]
-    folder = programme / "export"
-    assert f"Wrote {folder / 'indicators.csv'} ({len(engine_double.tidy)} rows" in result.output
-    assert f"Wrote {folder / 'dhis2-datavalues.csv'} (" in result.output
-    months = ", ".join(f"20260{m}" for m in range(1, 8))
-    assert f"DHIS2 periods: {months}, 2026Q1, 2026Q2." in result.output
-    assert "Not sent yet (not ended by 2026-08-15): Q3, M8." in result.output
-    _, rows = _read(folder / "dhis2-datavalues.csv")
-    assert rows
+    report = _computed(synced, dt.date(2026, 4, 15))
+    folder = synced / "export"
+    assert f"Wrote {folder / 'indicators.csv'} ({len(report.tidy)} rows" in result.output
+    assert "DHIS2 periods: 202601, 202602, 202603, 2026Q1." in result.output
+    assert "Not sent yet (not ended by 2026-04-15): Q2." in result.output
+
+    header, tidy_rows = _read(folder / "indicators.csv")
+    assert header == TIDY_CSV_COLUMNS and len(tidy_rows) == len(report.tidy)
+    agr = next(r for r in tidy_rows if r["indicator"] == "AGR30" and r["period"] == "Q1"
+               and r["dimension"] == "country" and r["group"] == "KE")  # fmt: skip
+    want = report.row("AGR30", "Q1", "country", "KE")
+    assert want is not None and float(agr["denominator"]) == want["denominator"]
+    assert agr["indicator_name"].startswith("Agreements signed")
+
+    rows = _dhis2(synced)
+    org = {"ImspTQPwCqd": "KE", "O6uvpzGd5pu": "SN"}
+    elements = {"fbfJHSPpUQD": ("AGR30", "numerator"), "cYeuwXTCPkU": ("AGR30", "denominator"),
+                "Jtf34kNZhzP": ("SES", "numerator"), "hfdmMSPBgLG": ("SES", "denominator"),
+                "s46m5MS0hxu": ("SATE", "value")}  # fmt: skip
+    periods = {"2026Q1": "Q1", "202601": "M1", "202602": "M2", "202603": "M3"}
+    for r in rows:
+        code, role = elements[r["dataElement"]]
+        want = report.row(code, periods[r["period"]], "country", org[r["orgUnit"]])
+        assert want is not None and float(r["value"]) == want[role], r
+    sate = {org[r["orgUnit"]]: r["value"] for r in rows if r["dataElement"] == "s46m5MS0hxu"}
+    assert sate == {"KE": "4", "SN": "5"}  # as typed on each Reflection sheet
+    ses_m2 = {org[r["orgUnit"]]: r["value"] for r in rows
+              if r["dataElement"] == "Jtf34kNZhzP" and r["period"] == "202602"}  # fmt: skip
+    assert ses_m2["KE"] == "1"
 
 
-def test_the_command_without_a_mapping_exits_1_saying_what_to_add(
-    programme, engine_double, tmp_path
-) -> None:
+def test_the_command_without_a_mapping_exits_1_saying_what_to_add(synced: Path) -> None:
     from click.testing import CliRunner
 
     from toolkit.cli import cli
 
-    out = tmp_path / "elsewhere"
-    result = CliRunner().invoke(
-        cli, ["export", str(programme), "--format", "dhis2", "--output", str(out)]
-    )
+    result = CliRunner().invoke(cli, ["export", str(synced), "--format", "dhis2"])
     assert result.exit_code == 1
-    assert "[EXP001] programme.yaml:" in result.output and "org_units" in result.output
-    assert not out.exists() or not any(out.iterdir())
+    assert "[EXP001] programme.yaml:" in result.output and "KE, SN" in result.output
+    assert not (synced / "export" / "dhis2-datavalues.csv").exists()
 
 
 def test_the_readmes_mapping_example_is_valid() -> None:

@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.export_settings import Dhis2Mapping
+from toolkit.indicators.periods import add_months, month_bounds
 from toolkit.messages import Finding, Severity, finding
 from toolkit.text import normalise
 
@@ -107,16 +108,16 @@ def dhis2_values(
             cycle_periods = [p.code for p in report.periods if p.code in codes_periods]
         for period in cycle_periods:
             bounds = period_bounds(report, period)
-            if bounds[1] > report.as_of:
+            if bounds[1] >= report.as_of:  # as the engine: ended when its last day is past
                 out.not_ended.append(period)
                 continue
-            iso = iso_period(*bounds)
+            iso = iso_period(*bounds, monthly=kind == "monthly")
             if iso is None:
                 off_calendar.setdefault(period, []).append(code)
                 continue
             planned.append((code, period, iso))
     out.findings += _calendar_findings(report, off_calendar, where)
-    cells = _all_cells(report, mapping, planned, out, where)
+    cells = _all_cells(report, mapping, planned)
     org_units = _resolved(mapping.org_units, mapping.org_unit_by)
     combos = (
         _resolved(mapping.disaggregation.category_option_combos, mapping.disaggregation.dimension)
@@ -129,7 +130,7 @@ def dhis2_values(
         ends = min(period_bounds(report, p)[1] for p in out.not_ended)
         out.findings.append(
             finding(
-                "EXP010", file=file, as_of=report.as_of.isoformat(),
+                "EXP009", file=file, as_of=report.as_of.isoformat(),
                 periods=", ".join(out.not_ended), ends=ends.isoformat(),
             )
         )  # fmt: skip
@@ -158,14 +159,15 @@ def dhis2_values(
     return out
 
 
-def iso_period(start: dt.date, end: dt.date) -> str | None:
-    """The DHIS2 ISO period that runs exactly from ``start`` to ``end``: ``2026Q1`` for a
-    calendar quarter, ``202602`` for a calendar month; None when there is none."""
-    if start.day != 1:
+def iso_period(start: dt.date, end: dt.date, *, monthly: bool) -> str | None:
+    """The DHIS2 ISO period that runs exactly from ``start`` to ``end``: ``202602`` for a
+    calendar month (``monthly``), ``2026Q1`` for a calendar quarter; None when there is none."""
+    months = 1 if monthly else 3
+    if start.day != 1 or end != add_months(start, months) - dt.timedelta(days=1):
         return None
-    if end == _add_months(start, 1) - _DAY:
+    if monthly:
         return f"{start.year}{start.month:02d}"
-    if end == _add_months(start, 3) - _DAY and start.month % 3 == 1:
+    if start.month % 3 == 1:
         return f"{start.year}Q{(start.month - 1) // 3 + 1}"
     return None
 
@@ -175,9 +177,7 @@ def period_bounds(report: Any, period: str) -> tuple[dt.date, dt.date]:
     if period == "cumulative":
         return report.cycle_start, report.as_of
     if period.startswith("M"):
-        n = int(period[1:])
-        start = _add_months(report.cycle_start, n - 1)
-        return start, _add_months(report.cycle_start, n) - _DAY
+        return month_bounds(report.cycle_start, int(period[1:]))
     found = next(p for p in report.periods if p.code == period)
     return found.start, found.end
 
@@ -193,20 +193,6 @@ def dhis2_number(value: float | None) -> str:
 
 
 # --- private ---------------------------------------------------------------------------------
-
-_DAY = dt.timedelta(days=1)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the last day of the month when it is shorter)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has 28 days")
 
 
 def period_rank(period: str) -> tuple[int, int]:
@@ -252,29 +238,17 @@ def _calendar_findings(report: Any, off: dict[str, list[str]], where: _Locator) 
 
 
 def _all_cells(
-    report: Any,
-    mapping: Dhis2Mapping,
-    planned: list[tuple[str, str, str]],
-    out: Dhis2Export,
-    where: _Locator,
+    report: Any, mapping: Dhis2Mapping, planned: list[tuple[str, str, str]]
 ) -> dict[tuple[str, str, str], list[Cell]]:
-    if not planned:
-        return {}
+    """The figures of each planned (code, period, DHIS2 period), by org unit group and, with a
+    disaggregation, by its group too."""
     if mapping.disaggregation is None:
         return {key: _single_cells(report.tidy, key[0], key[1], mapping.org_unit_by)
                 for key in planned}  # fmt: skip
-    units = getattr(report, "units", None)
-    if not isinstance(units, pd.DataFrame):
-        out.findings.append(
-            where.finding(
-                "EXP008", f"{_KEY}.disaggregation", value=mapping.disaggregation.dimension
-            )
-        )
-        return {}
     unit_of = dict(zip(report.tidy["code"], report.tidy["unit"], strict=True))
     return {
         key: _cross_cells(
-            units, key[0], key[1], mapping.org_unit_by, mapping.disaggregation.dimension,
+            report.units, key[0], key[1], mapping.org_unit_by, mapping.disaggregation.dimension,
             str(unit_of[key[0]]),
         )
         for key in planned
@@ -294,32 +268,23 @@ def _single_cells(tidy: pd.DataFrame, code: str, period: str, dimension: str) ->
 def _cross_cells(
     units: pd.DataFrame, code: str, period: str, org_by: str, combo_by: str, unit: str
 ) -> list[Cell]:
+    """Sums of the engine's units (one per pair, or mentor, and period) by two dimensions at
+    once, the way the engine sums them by one: people are distinct subjects with a non-zero
+    denominator."""
     rows = units[(units["code"] == code) & (units["period"] == period)]
-    if rows.empty:
-        return []
-    rows = rows.assign(
-        _org=rows[org_by].fillna("").astype(str).replace("", "not recorded"),
-        _combo=rows[combo_by].fillna("").astype(str).replace("", "not recorded"),
-    )
-    person = next((c for c in ("person", "person_id") if c in rows), None)
     cells = []
-    for (org, combo), part in rows.groupby(["_org", "_combo"], sort=True):
+    for (org, combo), part in rows.groupby([org_by, combo_by], sort=True):
         num, den = float(part["numerator"].sum()), float(part["denominator"].sum())
-        counted = part[part["denominator"] > 0]
-        people = int(counted[person].nunique()) if person else len(counted)
+        people = int(part.loc[part["denominator"] > 0, "subject_id"].nunique())
         cells.append(Cell(str(org), str(combo), num, den, _value(unit, num, den), people))
     return cells
 
 
 def _value(unit: str, numerator: float, denominator: float) -> float | None:
-    """The engine's value rule, for a cell it does not compute itself."""
+    """The engine's value rule (percent in 0-100, others a mean), rounded to 1 decimal."""
     if not denominator:
         return None
-    if unit == "percent":
-        return round(100.0 * numerator / denominator, 1)
-    if unit == "count":
-        return numerator
-    return round(numerator / denominator, 1)
+    return round((100.0 if unit == "percent" else 1.0) * numerator / denominator, 1)
 
 
 def _match_key(group: str, dimension: str) -> str:

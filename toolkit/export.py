@@ -208,7 +208,7 @@ def _write(
     try:
         return ExportedFile(fmt, path, write_csv(path, header, rows))
     except OSError as exc:
-        f = finding("EXP009", file=str(path), detail=exc.strerror or str(exc))
+        f = finding("EXP008", file=str(path), detail=exc.strerror or str(exc))
         raise ExportError(f.render(), [f]) from None
 
 

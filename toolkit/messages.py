@@ -178,18 +178,11 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "EXP008": MessageSpec(
         Severity.ERROR,
-        "key {location}: the values by org unit and {value} together need the indicator "
-        "engine's per-person rows, which this version does not give; no DHIS2 file was written",
-        "Please remove 'disaggregation' from export.dhis2 to send totals by org unit, and "
-        "report this to the mentorkit developers.",
-    ),
-    "EXP009": MessageSpec(
-        Severity.ERROR,
         "the file could not be written: {detail}",
         "Please close the file if it is open in Excel or LibreOffice, check that the folder "
         "can be written to, and run the export again.",
     ),
-    "EXP010": MessageSpec(
+    "EXP009": MessageSpec(
         Severity.INFO,
         "no period to send to DHIS2 has ended by {as_of} ({periods} not yet ended); the DHIS2 "
         "file has no values",
