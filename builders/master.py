@@ -1,8 +1,11 @@
 """The coordinator's master workbook, regenerated from the ledger every time.
 
-Sheets: ``Pairs`` (status, last return, sessions logged), ``Submissions`` (every file received
-and what became of it), ``Data quality`` (every finding, located), ``Indicators`` (computed
-values with numerator and denominator). Every figure is written as a value.
+Sheets: ``Dashboard`` (headline figures and charts), ``Tracking table`` (every indicator by
+quarter against its target), ``Disaggregation`` (each indicator by country, office, sex, level,
+sector and role), ``Pairs`` (status, last return, sessions logged), ``Submissions`` (every file
+received and what became of it), ``Data quality`` (every finding, located), the framework's
+sheets and the coordinator-only sheets. Indicator sheets are in the programme's language.
+Every figure is written as a value.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from builders.coordinator import CoordinatorData, add_coordinator_sheets, coordinator_data
+from builders.dashboard import write_dashboard
 from builders.framework_sheets import write_framework_sheets
+from builders.indicator_sheets import write_disaggregation, write_tracking_table
 from builders.printable import write_header_row
 from builders.xlsx import Book, finish_table, strict, write_value, write_with_backup
 from toolkit.contract import load_contract
@@ -50,12 +54,11 @@ def write_master(
     """Regenerate ``master.xlsx`` from the ledger, replacing the old one atomically."""
     moment = now or dt.datetime.now(dt.timezone.utc)
     as_of = as_of or moment.date()
-    pairs = ledger.pairs()
-    values = ledger.current_values()
-    submissions = ledger.submissions()
+    inputs = inputs_from_ledger(ledger, programme, framework, as_of)
+    pairs, values, submissions = inputs.pairs, inputs.values, inputs.submissions
     findings = ledger.findings()
-    people = ledger.people()
-    report = compute_report(inputs_from_ledger(ledger, programme, framework, as_of))
+    people = inputs.people
+    report = compute_report(inputs)
     latest = {pid: rev for pid, rev, _, _ in ledger.revisions()}
     pair_rows = []
     for p in pairs:
@@ -101,6 +104,7 @@ def write_master(
             framework,
             programme.default_language,
             extra,
+            programme.programme.name,
         ),
         "the master workbook",
     )
@@ -121,15 +125,10 @@ def _render(
     framework: Framework,
     lang: str,
     extra: CoordinatorData,
+    programme_name: str,
 ) -> bytes:
     book = Book(moment, title=title)
-    _table(
-        book, "Indicators", title, subtitle,
-        ["Code", "Indicator", "Breakdown", "Numerator", "Denominator", "Value", "Unit"],
-        [[_plain(v) for v in row] for row in report.tidy[report.tidy.dimension == "total"]
-         .itertuples(index=False)],
-        [20, 52, 30, 12, 13, 10, 8],
-    )  # fmt: skip
+    write_indicator_sheets(book, report, framework, lang, title, subtitle, programme_name)
     _table(
         book, "Pairs", title, subtitle,
         ["Pair", "Status", "Mentor", "Mentor id", "Mentee", "Mentee id", "Country", "Language",
@@ -167,12 +166,21 @@ def _render(
     return book.close()
 
 
-def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar → Python
-    return value
+def write_indicator_sheets(
+    book: Book,
+    report: IndicatorReport,
+    framework: Framework,
+    lang: str,
+    title: str,
+    subtitle: str,
+    programme_name: str,
+    *,
+    anonymous: bool = False,
+) -> None:
+    """The sheets managers read first: Dashboard, Tracking table and Disaggregation."""
+    write_dashboard(book, report, framework, lang, title, programme_name, anonymous=anonymous)
+    write_tracking_table(book, report, framework, lang, title, subtitle, anonymous=anonymous)
+    write_disaggregation(book, report, framework, lang, title, subtitle, anonymous=anonymous)
 
 
 def _table(

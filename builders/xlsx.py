@@ -85,10 +85,12 @@ class Book:
     def close(self) -> bytes:
         """Finish the workbook and return its bytes. Every sheet prints on A4 (XlsxWriter
         otherwise leaves the paper to the program, which is Letter in many installations)."""
+        charts = False
         for ws in self.wb.worksheets():
             ws.set_paper(PAPER_A4)
+            charts = charts or bool(ws.charts)
         self.wb.close()
-        return slim(self._buffer.getvalue())
+        return slim(self._buffer.getvalue(), keep_app=charts)
 
 
 APP_PART = "docProps/app.xml"
@@ -97,20 +99,25 @@ _APP_RELATION = re.compile(rb'<Relationship Id="rId\d+" Type="[^"]*/extended-pro
                            rb'Target="docProps/app\.xml"/>')  # fmt: skip
 
 
-def slim(data: bytes) -> bytes:
+def slim(data: bytes, *, keep_app: bool = False) -> bytes:
     """The package without its optional extended properties part (``docProps/app.xml``: the
     application name and a list of sheet titles, which neither Excel nor LibreOffice needs to
     open a file) and compressed at the highest level: about 800 bytes less per workbook.
-    Entry order and dates are kept, so the output stays deterministic."""
+    Entry order and dates are kept, so the output stays deterministic.
+
+    ``keep_app`` keeps that part, for workbooks with charts: LibreOffice reads a chart's
+    omitted settings by the Office version app.xml names, and without it shows every data
+    label with its category and series name and drops automatic chart titles (measured
+    here)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
-            if info.filename == APP_PART:
+            if info.filename == APP_PART and not keep_app:
                 continue
             body = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
+            if info.filename == "[Content_Types].xml" and not keep_app:
                 body = _APP_OVERRIDE.sub(b"", body)
-            elif info.filename == "_rels/.rels":
+            elif info.filename == "_rels/.rels" and not keep_app:
                 body = _APP_RELATION.sub(b"", body)
             entry = zipfile.ZipInfo(info.filename, info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED

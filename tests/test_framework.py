@@ -702,7 +702,8 @@ def test_schema_and_master_follow_the_programme(programme: Path) -> None:
     assert json.loads(runner.invoke(cli, ["schema", str(programme)]).output)["tools"]
     build_programme(programme)
     sheets = _sheets(programme / "master.xlsx")
-    assert tr_label("sheet_indicators", "fr") in sheets and "Indicators" in sheets
+    # The indicator sheets and the framework's follow the programme's language.
+    assert tr_label("sheet_indicators", "fr") in sheets and "Tableau de suivi" in sheets
     governance = _flat(sheets[tr_label("sheet_governance", "fr")])
     assert "Comité de pilotage" in governance
 

@@ -273,7 +273,7 @@ def _cross_cells(
     denominator."""
     rows = units[(units["code"] == code) & (units["period"] == period)]
     cells = []
-    for (org, combo), part in rows.groupby([org_by, combo_by], sort=True):
+    for (org, combo), part in rows.groupby([org_by, combo_by], sort=True, observed=True):
         num, den = float(part["numerator"].sum()), float(part["denominator"].sum())
         people = int(part.loc[part["denominator"] > 0, "subject_id"].nunique())
         cells.append(Cell(str(org), str(combo), num, den, _value(unit, num, den), people))

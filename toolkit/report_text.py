@@ -8,7 +8,7 @@ Portuguese. :func:`report_text` picks one in a language and fills its ``{placeho
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from pydantic import TypeAdapter
@@ -23,7 +23,7 @@ def report_areas() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def report_labels(area: str) -> dict[str, dict[str, str]]:
     """Every label of one report area, by key, each a Text in the four languages."""
     path = resources.files("toolkit").joinpath(f"data/reports/{area}.yaml")

@@ -8,6 +8,7 @@ returned files give exit code 1; success is 0.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sys
@@ -195,13 +196,51 @@ def _closed_stdout_ends_quietly(code: int) -> Iterator[None]:
 
 @cli.command()
 @folder_argument
+@click.option(
+    "--anonymous",
+    is_flag=True,
+    help="Write master-anonymous.xlsx instead, for managers and donors: dashboard, tracking "
+    "table and breakdowns with no names and no free text, and every figure about fewer than 3 "
+    "people suppressed.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Compute the figures as of this date (YYYY-MM-DD), e.g. a quarter's last day. "
+    "Default: today.",
+)
 @handle_errors
-def report(folder: Path) -> None:
-    """Regenerate DIR/master.xlsx from the ledger, as after a sync.
+def report(folder: Path, anonymous: bool, as_of: dt.datetime | None) -> None:
+    """Regenerate DIR/master.xlsx (dashboard, indicators, follow-up) from the ledger.
 
-    Use it when master.xlsx was open in a spreadsheet during a sync and could not be replaced.
+    Use it to see the figures as of another date, to write the anonymous version, or when
+    master.xlsx was open in a spreadsheet during a sync and could not be replaced.
     """
-    _regenerate_master(folder, quiet_errors=False)
+    day = as_of.date() if as_of else None
+    if anonymous:
+        _write_anonymous(folder, day)
+    else:
+        _regenerate_master(folder, quiet_errors=False, as_of=day)
+
+
+def _write_anonymous(folder: Path, as_of: dt.date | None) -> None:
+    from builders.anonymous import write_anonymous
+    from toolkit.framework import framework_for
+    from toolkit.ledger import Ledger
+    from toolkit.programme import ProgrammeFolder, load_programme
+
+    pf = ProgrammeFolder(folder)
+    pf.require()
+    programme = load_programme(pf.config)
+    with Ledger(pf.ledger) as ledger:
+        result = write_anonymous(pf, ledger, programme, framework_for(folder, programme),
+                                 as_of=as_of)  # fmt: skip
+    click.echo(
+        f"Wrote {result.path} (as of {result.report.as_of.isoformat()}): pair codes only, no "
+        "names or free text, figures about fewer than 3 people suppressed."
+    )
 
 
 @cli.command()
@@ -251,9 +290,10 @@ def demo(folder: Path, seed: int) -> None:
         f"  {folder / 'archive'}     every accepted return, byte for byte\n"
         f"  {folder / 'quarantine'}  the damaged return and its .reason.txt\n"
         f"  {folder / 'outbox' / 'receipts'}  a receipt for every file, to email back\n"
-        f"  {folder / 'master.xlsx'}  Indicators, Pairs, Submissions, Data quality, Conflicts,\n"
-        "      and the framework: Overview, Competency milestones, Session plan & sprints,\n"
-        "      Matching guidelines, Governance, Indicator reference sheets\n"
+        f"  {folder / 'master.xlsx'}  Dashboard (charts), Tracking table, Disaggregation,\n"
+        "      Pairs, Submissions, Data quality, Conflicts, and the framework: Overview,\n"
+        "      Competency milestones, Session plan & sprints, Matching guidelines, Governance,\n"
+        "      Indicator reference sheets\n"
         "  each pair workbook's Guide sheet: the session plan, sprints, escalation and exit\n"
         f"Try: mentorkit sync {folder}   (nothing new: the ledger does not change)"
     )  # fmt: skip
@@ -308,7 +348,9 @@ def _render_sync(result: Any) -> None:
             click.echo(f"  {f.render()}")
 
 
-def _regenerate_master(folder: Path, quiet_errors: bool = True, echo: bool = True) -> str:
+def _regenerate_master(
+    folder: Path, quiet_errors: bool = True, echo: bool = True, as_of: dt.date | None = None
+) -> str:
     """Regenerate the master workbook; the line that says so is printed, or returned when
     ``echo`` is false ('' when it could not be replaced, which is said on stderr)."""
     from builders.master import write_master
@@ -323,7 +365,7 @@ def _regenerate_master(folder: Path, quiet_errors: bool = True, echo: bool = Tru
     framework = framework_for(folder, programme)
     with Ledger(pf.ledger) as ledger:
         try:
-            result = write_master(pf, ledger, programme, framework)
+            result = write_master(pf, ledger, programme, framework, as_of=as_of)
         except WorkbookWriteError as exc:
             if not quiet_errors:
                 raise

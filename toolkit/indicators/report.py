@@ -8,6 +8,7 @@ numerator, denominator and the number of people behind it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ import pandas as pd
 
 from toolkit.framework import Framework
 from toolkit.framework_model import Indicator, status
+from toolkit.indicators.completeness import Completeness, completeness
 from toolkit.indicators.inputs import IndicatorInputs
 from toolkit.indicators.periods import Period, months_elapsed
 from toolkit.indicators.units import CUMULATIVE, UNIT_COLUMNS, Cohort, compute_units
@@ -58,7 +60,9 @@ class IndicatorReport:
     periods: list[Period]
     as_of: dt.date
     cycle_start: dt.date
+    cycle_months: int = 12
     tracking: list[TrackingRow] = field(default_factory=list)
+    completeness: Completeness = field(default_factory=lambda: Completeness(0, 0, None, 0))
 
     @property
     def year(self) -> int:
@@ -86,9 +90,11 @@ def compute_report(inputs: IndicatorInputs) -> IndicatorReport:
     for d in fw.domains:
         unit_of[f"COMP-{d.code}"] = comp
     tidy = _tidy(units, unit_of, _expected(fw, periods, inputs))
-    report = IndicatorReport(tidy, units, periods, inputs.as_of, inputs.cycle_start)
+    report = IndicatorReport(
+        tidy, units, periods, inputs.as_of, inputs.cycle_start, inputs.cycle_months
+    )
     tracking = [_tracking(report, i) for i in fw.indicators]
-    return IndicatorReport(tidy, units, periods, inputs.as_of, inputs.cycle_start, tracking)
+    return dataclasses.replace(report, tracking=tracking, completeness=completeness(inputs))
 
 
 def pct_of_target(indicator: Indicator, value: float | None) -> float | None:
@@ -110,8 +116,12 @@ def _with_attributes(units: pd.DataFrame, people: dict[str, dict[str, str]]) -> 
     for dim in DIMENSIONS:
         if dim == "role":
             continue
-        units[dim] = [(people.get(pid, {}).get(dim) or NOT_RECORDED) for pid in units["subject_id"]]
+        facts = {pid: person.get(dim) or NOT_RECORDED for pid, person in people.items()}
+        units[dim] = units["subject_id"].map(facts).fillna(NOT_RECORDED)
     units["role"] = units["role"].replace("", NOT_RECORDED)
+    # Categories make the breakdowns' group-bys fast on large cohorts.
+    for column in ("code", "period", "role", *DIMENSIONS):
+        units[column] = units[column].astype("category")
     return units
 
 
@@ -129,14 +139,20 @@ def _expected(fw: Framework, periods: list[Period], inputs: IndicatorInputs
 def _tidy(units: pd.DataFrame, unit_of: dict[str, str], expected: list[tuple[str, str]]
           ) -> pd.DataFrame:  # fmt: skip
     parts = []
-    counted = units[units["denominator"] > 0]
     for dim in (TOTAL, *DIMENSIONS):
         keys = ["code", "period"] + ([] if dim == TOTAL else [dim])
-        sums = units.groupby(keys, sort=True)[["numerator", "denominator"]].sum()
-        people = counted.groupby(keys, sort=True)["subject_id"].nunique()
+        grouped = units.groupby(keys, sort=True, observed=True)
+        sums = grouped[["numerator", "denominator"]].sum()
+        people = (
+            units.drop_duplicates([*keys, "subject_id"])
+            .groupby(keys, sort=True, observed=True)
+            .size()
+        )
         part = sums.join(people.rename("people"), how="left").reset_index()
         part["dimension"] = dim
         part["group"] = ALL if dim == TOTAL else part[dim].astype(str)
+        part["code"] = part["code"].astype(str)
+        part["period"] = part["period"].astype(str)
         parts.append(part[["code", "period", "dimension", "group", "numerator", "denominator",
                            "people"]])  # fmt: skip
     tidy = pd.concat(parts, ignore_index=True)

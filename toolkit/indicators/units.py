@@ -42,18 +42,24 @@ class _Units:
     """Numerators and denominators by unit, summed as they are added."""
 
     def __init__(self) -> None:
-        self.sums: dict[Key, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        self.sums: dict[Key, list[float]] = {}
 
     def add(self, code: str, periods: Iterable[str], pair: PairRecord, num: float, den: float,
             *, mentor: bool = False) -> None:  # fmt: skip
         subject, role = (pair.mentor_id, "mentor") if mentor else (pair.mentee_id, "mentee")
+        sums = self.sums
         for period in periods:
-            cell = self.sums[(code, period, pair.pair_id, subject, role)]
-            cell[0] += num
-            cell[1] += den
+            key = (code, period, pair.pair_id, subject, role)
+            cell = sums.get(key)
+            if cell is None:
+                sums[key] = [num, den]
+            else:
+                cell[0] += num
+                cell[1] += den
 
     def rows(self) -> list[tuple[str, str, str, str, str, float, float]]:
-        return [(*key, num, den) for key, (num, den) in sorted(self.sums.items())]
+        """The units in the order they were first added (deterministic: pairs are sorted)."""
+        return [(*key, num, den) for key, (num, den) in self.sums.items()]
 
 
 class Cohort:
@@ -119,7 +125,7 @@ class Cohort:
 
 
 def compute_units(inputs: IndicatorInputs) -> list[tuple[str, str, str, str, str, float, float]]:
-    """Every unit of every indicator, as rows of :data:`UNIT_COLUMNS`, sorted."""
+    """Every unit of every indicator, as rows of :data:`UNIT_COLUMNS`, in a fixed order."""
     cohort, units = Cohort(inputs), _Units()
     for count in (_agreements, _sessions, _frequency, _reflections, _returns, _endings,
                   _competencies, _ratings):  # fmt: skip
@@ -165,6 +171,14 @@ def _sessions(c: Cohort, units: _Units) -> None:
 
 def _frequency(c: Cohort, units: _Units) -> None:
     """FREQ: pairs active at the period's end whose longest gap is at most 42 days."""
+    held = {
+        p.pair_id: sorted(
+            d
+            for row in c.rows(p, "sessions").values()
+            if _held(row) and (d := parse_date(row["session_date"]))
+        )
+        for p in c.pairs
+    }
     for period in [*c.periods, None]:
         end = c.period_end(period)
         code = period.code if period else CUMULATIVE
@@ -172,12 +186,7 @@ def _frequency(c: Cohort, units: _Units) -> None:
             if not c.active_at(p, end):
                 continue
             begin = max(c.start, c.inputs.matched_on(p))
-            dates = sorted(
-                d
-                for row in c.rows(p, "sessions").values()
-                if _held(row) and (d := parse_date(row["session_date"])) and begin <= d <= end
-            )
-            points = [begin, *dates, end]
+            points = [begin, *(d for d in held[p.pair_id] if begin <= d <= end), end]
             gap = max((b - a).days for a, b in itertools.pairwise(points))
             units.add("FREQ", [code], p, float(gap <= FREQ_GAP_DAYS), 1.0)
 
@@ -260,43 +269,53 @@ def _competencies(c: Cohort, units: _Units) -> None:
     fw = c.inputs.framework
     domain_of = {m.code: m.domain for m in fw.milestones}
     achieved = fw.achieved_threshold
+    periods = [(p.code, p.number) for p in c.periods] + [(CUMULATIVE, c.begun)]
     for p in c.pairs:
         if p.status != "active":
             continue
-        rows = c.rows(p, "competencies")
-        for period in [*c.periods, None]:
-            code = period.code if period else CUMULATIVE
-            last_q = period.number if period else c.begun
-            by_domain: dict[str, list[tuple[int, int]]] = defaultdict(list)
-            mil, evid = [0.0, 0.0], [0.0, 0.0]
-            for milestone, row in rows.items():
-                domain = domain_of.get(milestone)
-                if domain is None:
-                    continue
-                ratings = [_rating(row.get(f"q{q}")) for q in range(1, last_q + 1)]
-                latest = next((r for r in reversed(ratings) if r is not None), None)
+        # Each milestone once: its domain, baseline, evidence and latest rating by quarter.
+        milestones = []
+        for milestone, row in c.rows(p, "competencies").items():
+            domain = domain_of.get(milestone)
+            if domain is None:
+                continue
+            by_quarter: list[int | None] = [None]
+            for q in range(1, c.begun + 1):
+                rating = _rating(row.get(f"q{q}"))
+                by_quarter.append(rating if rating is not None else by_quarter[-1])
+            baseline = _rating(row.get("baseline"))
+            milestones.append((domain, baseline, bool(row.get("evidence")), by_quarter))
+        if not milestones:
+            continue
+        for code, last_q in periods:
+            by_domain: dict[str, list[float]] = {}  # domain → [milestones, baseline, latest]
+            mil = [0.0, 0.0]
+            evid = [0.0, 0.0]
+            for domain, baseline, evidence, by_quarter in milestones:
+                latest = by_quarter[last_q]
                 if latest is None:
                     continue
                 mil[1] += 1
-                mil[0] += latest >= achieved
                 if latest >= achieved:
+                    mil[0] += 1
                     evid[1] += 1
-                    evid[0] += bool(row.get("evidence"))
-                baseline = _rating(row.get("baseline"))
+                    evid[0] += evidence
                 if baseline is not None:
-                    by_domain[domain].append((baseline, latest))
-            for domain, both in sorted(by_domain.items()):
-                change = float(sum(b - a for a, b in both))
-                units.add(f"COMP-{domain}", [code], p, change, float(len(both)))
-                units.add("COMP", [code], p, change, float(len(both)))
+                    sums = by_domain.setdefault(domain, [0.0, 0.0, 0.0])
+                    sums[0] += 1
+                    sums[1] += baseline
+                    sums[2] += latest
+            points = count = risen = 0.0
+            for domain in sorted(by_domain):
+                n, before, after = by_domain[domain]
+                units.add(f"COMP-{domain}", [code], p, after - before, n)
+                points, count = points + after - before, count + n
+                risen += (after - before) / n >= ADV3_RISE
+            if by_domain:
+                units.add("COMP", [code], p, points, count)
             units.add("MIL", [code], p, mil[0], mil[1])
             units.add("EVID", [code], p, evid[0], evid[1])
             if len(by_domain) >= ADV3_DOMAINS:
-                risen = sum(
-                    sum(b for _, b in both) / len(both) - sum(a for a, _ in both) / len(both)
-                    >= ADV3_RISE
-                    for both in by_domain.values()
-                )
                 units.add("ADV3", [code], p, float(risen >= ADV3_DOMAINS), 1.0)
 
 
