@@ -307,6 +307,7 @@ def _line(path: Path, text: str) -> int:
 
 
 def test_a_country_with_data_but_no_org_unit_stops_the_dhis2_file(tmp_path: Path) -> None:
+    _export(tmp_path, make_report())  # an earlier, complete export
     extra = MAPPING_YAML.replace("      SN: O6uvpzGd5pu\n", "")
     result, path = _export(tmp_path, make_report(), extra=extra)
     assert [(f.code, f.value) for f in result.findings] == [("EXP003", "SN")]
@@ -315,6 +316,8 @@ def test_a_country_with_data_but_no_org_unit_stops_the_dhis2_file(tmp_path: Path
     assert f"export.dhis2.org_units (line {_line(path, 'org_units:')})" in f.message
     assert "SN: <UID" in f.todo and "AGR30, SATE, SES" in f.message
     assert result.exit_code == 1
+    # The earlier file is gone, so nobody imports it believing it is this export.
+    assert result.removed == [tmp_path / "export" / "dhis2-datavalues.csv"]
     assert not (tmp_path / "export" / "dhis2-datavalues.csv").exists()
 
 

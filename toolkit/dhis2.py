@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.export_settings import Dhis2Mapping
+from toolkit.indicators import IndicatorReport
 from toolkit.indicators.periods import add_months, month_bounds
 from toolkit.messages import Finding, Severity, finding
 from toolkit.text import normalise
@@ -77,7 +78,10 @@ class Dhis2Export:
 
 
 def dhis2_values(
-    report: Any, mapping: Dhis2Mapping, lines: dict[str, int], file: str = "programme.yaml"
+    report: IndicatorReport,
+    mapping: Dhis2Mapping,
+    lines: dict[str, int],
+    file: str = "programme.yaml",
 ) -> Dhis2Export:
     """The DHIS2 data values of ``report`` under ``mapping``.
 
@@ -85,45 +89,12 @@ def dhis2_values(
     """
     out = Dhis2Export()
     where = _Locator(lines, file)
-    tidy: pd.DataFrame = report.tidy
-    known = set(tidy["code"]) | {t.code for t in report.tracking}
-    planned: list[tuple[str, str, str]] = []  # (code, cycle period, DHIS2 period)
-    off_calendar: dict[str, list[str]] = {}
-    for code, elements in mapping.data_elements.items():
-        key = f"{_KEY}.data_elements.{code}"
-        if code not in known:
-            out.findings.append(
-                where.finding("EXP002", key, value=code, allowed=", ".join(_ordered(known)))
-            )
-            continue
-        codes_periods = set(tidy.loc[tidy["code"] == code, "period"])
-        monthly = sorted((p for p in codes_periods if p.startswith("M")), key=period_rank)
-        kind = elements.period or ("monthly" if monthly else "quarterly")
-        if kind == "monthly" and not monthly:
-            out.findings.append(where.finding("EXP007", f"{key}.period", value=code))
-            continue
-        if kind == "monthly":
-            cycle_periods = monthly
-        else:
-            cycle_periods = [p.code for p in report.periods if p.code in codes_periods]
-        for period in cycle_periods:
-            bounds = period_bounds(report, period)
-            if bounds[1] >= report.as_of:  # as the engine: ended when its last day is past
-                out.not_ended.append(period)
-                continue
-            iso = iso_period(*bounds, monthly=kind == "monthly")
-            if iso is None:
-                off_calendar.setdefault(period, []).append(code)
-                continue
-            planned.append((code, period, iso))
+    planned, off_calendar = _plan(report, mapping, where, out)
     out.findings += _calendar_findings(report, off_calendar, where)
     cells = _all_cells(report, mapping, planned)
     org_units = _resolved(mapping.org_units, mapping.org_unit_by)
-    combos = (
-        _resolved(mapping.disaggregation.category_option_combos, mapping.disaggregation.dimension)
-        if mapping.disaggregation
-        else {}
-    )
+    dis = mapping.disaggregation
+    combos = _resolved(dis.category_option_combos, dis.dimension) if dis else {}
     out.findings += _missing(cells, org_units, combos, mapping, where)
     out.not_ended = sorted(set(out.not_ended), key=period_rank)
     if out.not_ended and not (planned or off_calendar or out.blocked):
@@ -134,28 +105,8 @@ def dhis2_values(
                 periods=", ".join(out.not_ended), ends=ends.isoformat(),
             )
         )  # fmt: skip
-    if out.blocked:
-        return out
-    for (code, _period, iso), cell_list in cells.items():
-        for cell in cell_list:
-            if not cell.denominator:
-                out.empty_cells += 1
-                continue
-            ou = org_units[_match_key(cell.org_group, mapping.org_unit_by)]
-            coc = mapping.category_option_combo
-            if mapping.disaggregation is not None and cell.combo_group is not None:
-                coc = combos[_match_key(cell.combo_group, mapping.disaggregation.dimension)]
-            figures = {"numerator": cell.numerator, "denominator": cell.denominator}
-            figures["value"] = cell.value
-            for role, element in mapping.data_elements[code].mapped():
-                out.rows.append([
-                    element, iso, ou, coc, mapping.attribute_option_combo,
-                    dhis2_number(figures[role]), STORED_BY, "",
-                    f"{code} {role}; n={cell.people}",
-                ])  # fmt: skip
-            if iso not in out.periods:
-                out.periods.append(iso)
-    out.periods.sort()
+    if not out.blocked:
+        _add_rows(out, cells, mapping, org_units, combos)
     return out
 
 
@@ -172,7 +123,7 @@ def iso_period(start: dt.date, end: dt.date, *, monthly: bool) -> str | None:
     return None
 
 
-def period_bounds(report: Any, period: str) -> tuple[dt.date, dt.date]:
+def period_bounds(report: IndicatorReport, period: str) -> tuple[dt.date, dt.date]:
     """First and last day of a cycle period: ``Q1``..``Q4``, ``M1``..``M24``, ``cumulative``."""
     if period == "cumulative":
         return report.cycle_start, report.as_of
@@ -192,13 +143,13 @@ def dhis2_number(value: float | None) -> str:
     return f"{rounded:.2f}".rstrip("0")
 
 
-# --- private ---------------------------------------------------------------------------------
-
-
 def period_rank(period: str) -> tuple[int, int]:
     """Sort key of cycle periods: Q1..Q4, then M1..M24, then cumulative."""
     kind = {"Q": 0, "M": 1}.get(period[:1], 2)
     return (kind, int(period[1:]) if kind < 2 else 0)
+
+
+# --- private ---------------------------------------------------------------------------------
 
 
 def _ordered(codes: set[str]) -> list[str]:
@@ -223,7 +174,73 @@ class _Locator:
         return finding(code, file=self.file, location=self.location(key), **facts)
 
 
-def _calendar_findings(report: Any, off: dict[str, list[str]], where: _Locator) -> list[Finding]:
+def _plan(
+    report: IndicatorReport, mapping: Dhis2Mapping, where: _Locator, out: Dhis2Export
+) -> tuple[list[tuple[str, str, str]], dict[str, list[str]]]:
+    """Which (code, cycle period, DHIS2 period) go out; which cycle periods have no DHIS2
+    period (with the codes they hold). Unknown codes and periods not ended go into ``out``."""
+    tidy: pd.DataFrame = report.tidy
+    known = set(tidy["code"]) | {t.code for t in report.tracking}
+    planned: list[tuple[str, str, str]] = []
+    off_calendar: dict[str, list[str]] = {}
+    for code, elements in mapping.data_elements.items():
+        key = f"{_KEY}.data_elements.{code}"
+        if code not in known:
+            allowed = ", ".join(_ordered(known))
+            out.findings.append(where.finding("EXP002", key, value=code, allowed=allowed))
+            continue
+        present = set(tidy.loc[tidy["code"] == code, "period"])
+        months = sorted((p for p in present if p.startswith("M")), key=period_rank)
+        monthly = (elements.period or ("monthly" if months else "quarterly")) == "monthly"
+        if monthly and not months:
+            out.findings.append(where.finding("EXP007", f"{key}.period", value=code))
+            continue
+        cycle_periods = months if monthly else [p.code for p in report.periods if p.code in present]
+        for period in cycle_periods:
+            start, end = period_bounds(report, period)
+            if end >= report.as_of:  # as the engine: ended when its last day is past
+                out.not_ended.append(period)
+            elif (iso := iso_period(start, end, monthly=monthly)) is None:
+                off_calendar.setdefault(period, []).append(code)
+            else:
+                planned.append((code, period, iso))
+    return planned, off_calendar
+
+
+def _add_rows(
+    out: Dhis2Export,
+    cells: dict[tuple[str, str, str], list[Cell]],
+    mapping: Dhis2Mapping,
+    org_units: dict[str, str],
+    combos: dict[str, str],
+) -> None:
+    """One row per data element of each cell with a non-zero denominator."""
+    dis = mapping.disaggregation
+    for (code, _period, iso), cell_list in cells.items():
+        for cell in cell_list:
+            if not cell.denominator:
+                out.empty_cells += 1
+                continue
+            ou = org_units[_match_key(cell.org_group, mapping.org_unit_by)]
+            coc = mapping.category_option_combo
+            if dis is not None and cell.combo_group is not None:
+                coc = combos[_match_key(cell.combo_group, dis.dimension)]
+            figures = {"numerator": cell.numerator, "denominator": cell.denominator,
+                       "value": cell.value}  # fmt: skip
+            for role, element in mapping.data_elements[code].mapped():
+                out.rows.append([
+                    element, iso, ou, coc, mapping.attribute_option_combo,
+                    dhis2_number(figures[role]), STORED_BY, "",
+                    f"{code} {role}; n={cell.people}",
+                ])  # fmt: skip
+            if iso not in out.periods:
+                out.periods.append(iso)
+    out.periods.sort()
+
+
+def _calendar_findings(
+    report: IndicatorReport, off: dict[str, list[str]], where: _Locator
+) -> list[Finding]:
     out = []
     for period in sorted(off, key=period_rank):
         start, end = period_bounds(report, period)
@@ -238,7 +255,7 @@ def _calendar_findings(report: Any, off: dict[str, list[str]], where: _Locator) 
 
 
 def _all_cells(
-    report: Any, mapping: Dhis2Mapping, planned: list[tuple[str, str, str]]
+    report: IndicatorReport, mapping: Dhis2Mapping, planned: list[tuple[str, str, str]]
 ) -> dict[tuple[str, str, str], list[Cell]]:
     """The figures of each planned (code, period, DHIS2 period), by org unit group and, with a
     disaggregation, by its group too."""

@@ -34,8 +34,17 @@ from toolkit.dhis2 import (
     period_rank,
 )
 from toolkit.errors import ToolkitError
+from toolkit.framework import Framework, framework_for
+from toolkit.indicators import IndicatorReport, compute_report, inputs_from_ledger
+from toolkit.ledger import Ledger
 from toolkit.messages import Finding, Severity, finding
-from toolkit.programme import PROGRAMME_FILE, Programme, config_key_lines
+from toolkit.programme import (
+    PROGRAMME_FILE,
+    Programme,
+    ProgrammeFolder,
+    config_key_lines,
+    load_programme,
+)
 from toolkit.text import tr
 
 FORMATS: tuple[str, ...] = ("csv", "dhis2")
@@ -69,6 +78,9 @@ class ExportResult:
     files: list[ExportedFile] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     dhis2: Dhis2Export | None = None
+    removed: list[Path] = field(default_factory=list)
+    """Files of an earlier export removed because this one could not replace them (a DHIS2
+    file left from before a mapping problem would otherwise be imported by mistake)."""
 
     @property
     def exit_code(self) -> int:
@@ -86,11 +98,6 @@ def export_programme(
 ) -> ExportResult:
     """Compute the indicators of the programme in ``folder`` as of ``as_of`` (default today)
     and write ``formats`` into ``output`` (default ``folder/export``)."""
-    from toolkit.framework import framework_for
-    from toolkit.indicators import compute_report, inputs_from_ledger
-    from toolkit.ledger import Ledger
-    from toolkit.programme import ProgrammeFolder, load_programme
-
     pf = ProgrammeFolder(folder)
     pf.require()
     programme = load_programme(pf.config)
@@ -106,7 +113,7 @@ def export_programme(
 
 
 def export_report(
-    report: Any,
+    report: IndicatorReport,
     programme: Programme,
     formats: Sequence[str],
     *,
@@ -119,22 +126,25 @@ def export_report(
     if "csv" in formats:
         rows = tidy_rows(report, names)
         result.files.append(_write(output / TIDY_FILE, "csv", TIDY_CSV_COLUMNS, rows))
-    if "dhis2" in formats:
-        mapping = programme.export.dhis2
-        if mapping is None:
-            result.findings.append(
-                finding("EXP001", file=PROGRAMME_FILE, countries=_example_groups(report))
-            )
-            return result
+    if "dhis2" not in formats:
+        return result
+    path, mapping = output / DHIS2_FILE, programme.export.dhis2
+    if mapping is None:
+        countries = _example_groups(report)
+        result.findings.append(finding("EXP001", file=PROGRAMME_FILE, countries=countries))
+    else:
         result.dhis2 = dhis2_values(report, mapping, key_lines or {}, PROGRAMME_FILE)
         result.findings += result.dhis2.findings
         if not result.dhis2.blocked:
-            path = output / DHIS2_FILE
             result.files.append(_write(path, "dhis2", DHIS2_COLUMNS, result.dhis2.rows))
+            return result
+    if path.is_file():
+        path.unlink()  # derived from the ledger: 'mentorkit export --as-of' writes it again
+        result.removed.append(path)
     return result
 
 
-def indicator_names(report: Any, framework: Any, lang: str) -> dict[str, str]:
+def indicator_names(report: IndicatorReport, framework: Framework, lang: str) -> dict[str, str]:
     """Each indicator code's name in ``lang``; ``COMP-<domain>`` adds the domain's label."""
     names = {t.code: tr(t.name, lang) for t in report.tracking}
     comp = names.get("COMP")
@@ -144,7 +154,7 @@ def indicator_names(report: Any, framework: Any, lang: str) -> dict[str, str]:
     return names
 
 
-def tidy_rows(report: Any, names: dict[str, str]) -> list[list[str]]:
+def tidy_rows(report: IndicatorReport, names: dict[str, str]) -> list[list[str]]:
     """The tidy table as text cells in :data:`TIDY_CSV_COLUMNS` order, in a fixed order:
     indicators as the framework lists them, then period, dimension and group."""
     tidy: pd.DataFrame = report.tidy
@@ -219,8 +229,8 @@ def _code_rank(code: str, rank: dict[str, int]) -> float:
     return rank[base] + 0.5 if base in rank else len(rank)
 
 
-def _example_groups(report: Any) -> str:
+def _example_groups(report: IndicatorReport) -> str:
     """The countries with data, for the message that says what to add (e.g. 'KE, SN')."""
     tidy: pd.DataFrame = report.tidy
     groups = tidy.loc[(tidy["dimension"] == "country") & (tidy["denominator"] > 0), "group"]
-    return ", ".join(sorted(set(map(str, groups)))) or "KE"
+    return ", ".join(sorted(set(map(str, groups)))) or "none yet"

@@ -50,6 +50,10 @@ def export(folder: Path, formats: tuple[str, ...], as_of: Any, output: Path | No
     result = export_programme(folder, formats, as_of=as_of.date() if as_of else None, output=output)
     for f in result.findings:
         click.secho(f.render(), fg="yellow" if f.severity.value != "error" else "red", err=True)
+    for path in result.removed:
+        click.echo(
+            f"Removed {path}, written by an earlier export, so it is not imported by mistake."
+        )
     for written in result.files:
         what = "data values" if written.format == "dhis2" else "rows"
         click.echo(f"Wrote {written.path} ({written.rows} {what}, as of {result.as_of}).")
