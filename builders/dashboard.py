@@ -200,7 +200,8 @@ def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Frame
     mentees = ChartRange("satisfaction", "mentees", top + 1, top + quarters, 11, 12)
     mentors = ChartRange("satisfaction", "mentors", top + 1, top + quarters, 11, 13)
 
-    def series(chart, rng: ChartRange, name: str, colour: str, labels: bool = True) -> None:
+    def series(chart, rng: ChartRange, name: str, colour: str, labels: bool = True,
+               inside: bool = False) -> None:  # fmt: skip
         options = {
             "name": name,
             "categories": [sheet, rng.first_row, rng.category_col, rng.last_row,
@@ -213,6 +214,9 @@ def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Frame
         }  # fmt: skip
         if labels:
             options["data_labels"] = {"value": True, "num_format": "0.0", "font": {"size": 8}}
+            if inside:  # a bar reaching 100 leaves no room for its label outside
+                options["data_labels"] |= {"position": "inside_end",
+                                           "font": {"size": 8, "color": "#FFFFFF"}}  # fmt: skip
         chart.add_series(options)
 
     def chart(kind: str, title: str, legend: bool, **axis: object):
@@ -235,7 +239,7 @@ def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Frame
     series(c2, held, t("series_held", lang), BAR, labels=False)
     series(c2, planned, t("series_planned", lang), ACCENT, labels=False)
     c3 = chart("bar", t("chart_returns", lang), False, min=0, max=100)
-    series(c3, returns, t("series_on_time", lang), BAR)
+    series(c3, returns, t("series_on_time", lang), BAR, inside=True)
     c4 = chart("line", t("chart_satisfaction", lang), True, min=1, max=5, major_unit=1)
     series(c4, mentees, t("series_mentees", lang), BAR)
     series(c4, mentors, t("series_mentors", lang), "#C55A11")

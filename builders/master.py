@@ -19,11 +19,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from builders.coordinator import CoordinatorData, add_coordinator_sheets, coordinator_data
 from builders.dashboard import write_dashboard
+from builders.followup_sheet import add_followup_sheet
 from builders.framework_sheets import write_framework_sheets
 from builders.indicator_sheets import write_disaggregation, write_tracking_table
 from builders.printable import write_header_row
 from builders.xlsx import Book, finish_table, strict, write_value, write_with_backup
 from toolkit.contract import load_contract
+from toolkit.followup import FollowUpItem, follow_up_items
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorReport, compute_report, inputs_from_ledger
 from toolkit.ledger import Ledger, SubmissionRecord, now_iso
@@ -59,6 +61,8 @@ def write_master(
     findings = ledger.findings()
     people = inputs.people
     report = compute_report(inputs)
+    follow_ups = follow_up_items(ledger, programme, framework, as_of,
+                                 lang=programme.default_language)  # fmt: skip
     latest = {pid: rev for pid, rev, _, _ in ledger.revisions()}
     pair_rows = []
     for p in pairs:
@@ -101,6 +105,7 @@ def write_master(
             submissions,
             findings,
             report,
+            follow_ups,
             framework,
             programme.default_language,
             extra,
@@ -122,13 +127,16 @@ def _render(
     submissions: Sequence[SubmissionRecord],
     findings: list[dict[str, object]],
     report: IndicatorReport,
+    follow_ups: list[FollowUpItem],
     framework: Framework,
     lang: str,
     extra: CoordinatorData,
     programme_name: str,
 ) -> bytes:
     book = Book(moment, title=title)
-    write_indicator_sheets(book, report, framework, lang, title, subtitle, programme_name)
+    write_indicator_sheets(
+        book, report, follow_ups, framework, lang, title, subtitle, programme_name
+    )
     _table(
         book, "Pairs", title, subtitle,
         ["Pair", "Status", "Mentor", "Mentor id", "Mentee", "Mentee id", "Country", "Language",
@@ -169,6 +177,7 @@ def _render(
 def write_indicator_sheets(
     book: Book,
     report: IndicatorReport,
+    follow_ups: list[FollowUpItem],
     framework: Framework,
     lang: str,
     title: str,
@@ -177,10 +186,13 @@ def write_indicator_sheets(
     *,
     anonymous: bool = False,
 ) -> None:
-    """The sheets managers read first: Dashboard, Tracking table and Disaggregation."""
-    write_dashboard(book, report, framework, lang, title, programme_name, anonymous=anonymous)
+    """The sheets managers read first: Dashboard, Tracking table, Disaggregation and
+    Follow-up (pair codes and facts only, never names or typed text)."""
+    write_dashboard(book, report, framework, lang, title, programme_name,
+                    follow_ups=len(follow_ups), anonymous=anonymous)  # fmt: skip
     write_tracking_table(book, report, framework, lang, title, subtitle, anonymous=anonymous)
     write_disaggregation(book, report, framework, lang, title, subtitle, anonymous=anonymous)
+    add_followup_sheet(book, follow_ups, lang, title, subtitle)
 
 
 def _table(

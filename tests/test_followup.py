@@ -23,13 +23,12 @@ from toolkit.followup import (
     SESSION_GAP,
     SUPPORT_REQUESTED,
     FollowUpItem,
-    add_months,
     count_by_rule,
     follow_up_items,
     ladder_position,
-    quarter_bounds,
 )
 from toolkit.framework import load_framework
+from toolkit.indicators.periods import add_months, quarter_bounds
 from toolkit.ledger import Conflict, Ledger, MatchingStore, SubmissionRecord, ValueKey
 from toolkit.programme import Programme, load_programme, programme_template
 
@@ -398,7 +397,11 @@ def test_from_real_returns_with_no_name_or_typed_text_in_the_sheet(programme: Pa
         ("P003", SESSION_GAP), ("P003", AGREEMENT_UNSIGNED),
     }  # fmt: skip
     support = next(i for i in items if i.rule == SUPPORT_REQUESTED)
-    assert (support.since, support.days_open, support.owner) == (D(2026, 3, 10), 1, "Mentor")
+    # The mentee asked the coordinator: the item starts at the coordinator's rung.
+    assert (support.since, support.days_open, support.owner) == (
+        D(2026, 3, 10), 1, "Programme coordinator",
+    )  # fmt: skip
+    assert (support.level, support.due_by) == (3, D(2026, 3, 25))
 
     data = _render(items)
     cells = " ".join(str(c) for row in _sheet_rows(data, "Follow-up") for c in row)
@@ -433,3 +436,11 @@ def test_rows_are_coloured_by_how_far_up_the_ladder_they_are() -> None:
     assert fills == ["F4B6B6", "F4B6B6", "FCE4D6", "FFF2CC"]
     assert [sheet.cell(row, 1).font.b for row in range(6, 10)] == [True, False, False, False]
     assert sheet.print_title_rows == "$5:$5" and sheet.page_setup.orientation == "landscape"
+
+
+def test_support_requests_and_conflicts_start_at_the_coordinators_rung() -> None:
+    ladder = FRAMEWORK.governance.escalation  # 7, 10, 15 (coordinator), 20 days
+    got = [ladder_position(ladder, days, "coordinator") for days in (0, 15, 16, 35, 36)]
+    assert [(step.level, end, late) for step, end, late in got] == [
+        (3, 15, False), (3, 15, False), (4, 35, False), (4, 35, False), (4, 35, True),
+    ]  # fmt: skip

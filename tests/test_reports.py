@@ -58,8 +58,11 @@ def _report(root: Path):
 
 
 def test_master_opens_on_the_dashboard_then_the_tracking_table(demo: Path) -> None:
-    names = CalamineWorkbook.from_path(str(demo / "master.xlsx")).sheet_names
-    assert names[:3] == ["Dashboard", "Tracking table", "Disaggregation"]
+    first = ["Dashboard", "Tracking table", "Disaggregation", "Follow-up"]
+    for name in ("master.xlsx", ANONYMOUS_FILE):
+        assert CalamineWorkbook.from_path(str(demo / name)).sheet_names[:4] == first
+    follow_up = _sheet(demo / ANONYMOUS_FILE, "Follow-up")
+    assert any(str(row[0]).startswith("P0") for row in follow_up[4:])  # pair codes
 
 
 def test_tracking_table_holds_the_computed_figures_as_values(demo: Path) -> None:

@@ -57,6 +57,9 @@ from dataclasses import dataclass
 from toolkit.contract import Contract, load_contract
 from toolkit.framework import Framework
 from toolkit.framework_parts import EscalationLevel
+from toolkit.indicators.inputs import parse_date
+from toolkit.indicators.periods import quarter_bounds
+from toolkit.indicators.units import AGREEMENT_DAYS, NOT_HELD
 from toolkit.ledger import Ledger, MatchingStore, PairRecord, SubmissionRecord, ValueKey
 from toolkit.programme import Programme
 from toolkit.report_text import report_text
@@ -74,12 +77,8 @@ RULES: tuple[str, ...] = (
 )  # fmt: skip
 """Every rule code, in the order the list and its counts use."""
 
-AGREEMENT_DAYS = 30
-"""Days a new pair has to sign its agreement (the framework's RACI: "within 30 days")."""
 LOW_SATISFACTION_LIMIT = 2
 """A satisfaction of this or less (on the 1 to 5 scale) is followed up."""
-NOT_HELD = frozenset({"postponed", "mentee_absent", "mentor_absent"})
-"""Attendance answers that mean the session did not take place."""
 SIGNATURE_FIELDS = ("mentor_signature", "mentor_signed_on", "mentee_signature", "mentee_signed_on")
 PARTNERS = ("mentee", "mentor")
 _AREA = "followup"
@@ -163,34 +162,28 @@ def rule_wording(rule: str, programme: Programme, lang: str) -> str:
     return _t(key, lang, days=days.get(rule, 0), limit=LOW_SATISFACTION_LIMIT)
 
 
+COORDINATOR_FIRST = frozenset({SUPPORT_REQUESTED, OPEN_CONFLICT})
+"""Rules that start at the coordinator's rung of the ladder: the mentee asked the coordinator
+for support (confidentially), or two copies disagree (the coordinator's data to settle)."""
+
+
 def ladder_position(
-    ladder: list[EscalationLevel], days_open: int
+    ladder: list[EscalationLevel], days_open: int, start: str | None = None
 ) -> tuple[EscalationLevel, int, bool]:
     """The level an item open ``days_open`` days is at, the days from its since date to the
-    end of that level's time, and whether it is past the last level's time (overdue)."""
+    end of that level's time, and whether it is past the last level's time (overdue).
+
+    With ``start`` (a role code), the item starts at the first rung that role handles."""
     steps = sorted(ladder, key=lambda e: e.level)
+    if start is not None:
+        first = next((i for i, e in enumerate(steps) if e.who == start), 0)
+        steps = steps[first:]
     end = 0
     for step in steps:
         end += step.time_limit_days
         if days_open <= end:
             return step, end, False
     return steps[-1], end, True
-
-
-def quarter_bounds(start: dt.date, months: int, quarter: int) -> tuple[dt.date, dt.date]:
-    """First and last day of cycle quarter ``quarter`` (1-based); the last quarter of a cycle
-    whose length is not a multiple of 3 ends with the cycle."""
-    first = add_months(start, 3 * (quarter - 1))
-    after = add_months(start, min(3 * quarter, months))
-    return first, after - dt.timedelta(days=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months, kept within the month (31 January + 1 = 28 February)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
 
 
 # --- private ---------------------------------------------------------------------------------
@@ -205,7 +198,8 @@ def _place(
 ) -> FollowUpItem:
     days_open = (as_of - found.since).days
     ladder = framework.governance.escalation
-    step, end, overdue = ladder_position(ladder, days_open)
+    start = "coordinator" if found.rule in COORDINATOR_FIRST else None
+    step, end, overdue = ladder_position(ladder, days_open, start)
     return FollowUpItem(
         pair_id=found.pair_id,
         rule=found.rule,
@@ -221,14 +215,6 @@ def _place(
         overdue=overdue,
         last_level=step.level == max(e.level for e in ladder),
     )
-
-
-def _date(text: str) -> dt.date | None:
-    """The date at the start of an ISO date or timestamp, or None."""
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
 
 
 def _quarter_number(row_key: str) -> int | None:
@@ -270,7 +256,7 @@ class _Reader:
                 for p in self.ledger.pairs()
                 if p.status == "active"
                 and p.pair_id not in self.ended
-                and (_date(p.created_at) or self.as_of) <= self.as_of
+                and (parse_date(p.created_at) or self.as_of) <= self.as_of
             ]
         return self._active
 
@@ -278,7 +264,7 @@ class _Reader:
         """What the five per-pair rules find for one pair."""
         sources = self.sources(pair.pair_id)
         values = {key: source[0] for key, source in sources.items()}
-        created = _date(pair.created_at) or self.as_of
+        created = parse_date(pair.created_at) or self.as_of
         found = [
             self._session_gap(pair.pair_id, values, created),
             self._not_returned(pair.pair_id, created),
@@ -302,7 +288,7 @@ class _Reader:
             day
             for row in rows.values()
             if row.get("attendance", "") not in NOT_HELD
-            and (day := _date(row.get("session_date", ""))) is not None
+            and (day := parse_date(row.get("session_date", ""))) is not None
             and day <= self.as_of
         ]
         last = max(held, default=None)
@@ -397,7 +383,7 @@ class _Reader:
         contract = load_contract(self.framework)
         out = []
         for pair_id, rows in sorted(open_by_pair.items()):
-            first = min(_date(r[3]) or self.as_of for r in rows)
+            first = min(parse_date(r[3]) or self.as_of for r in rows)
             fields = sorted({(t, r, f) for t, r, f, _ in rows})
             facts = _t(
                 "fact_conflict", self.lang, count=len(fields), date=first.isoformat(),
@@ -470,7 +456,7 @@ class _Reader:
         """The day the current value of ``key`` arrived (its submission's received_at)."""
         source = sources.get(key)
         submission: SubmissionRecord | None = self.submissions.get(source[3]) if source else None
-        return _date(submission.received_at) if submission else None
+        return parse_date(submission.received_at) if submission else None
 
     def _quarter(self, q: int) -> str:
         return _t("quarter", self.lang, n=q)

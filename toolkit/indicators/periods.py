@@ -52,14 +52,20 @@ def month_bounds(start: dt.date, month: int) -> tuple[dt.date, dt.date]:
     return first, add_months(start, month) - dt.timedelta(days=1)
 
 
+def quarter_bounds(start: dt.date, months: int, quarter: int) -> tuple[dt.date, dt.date]:
+    """First and last day of cycle quarter ``quarter`` (1-based); the last quarter of a cycle
+    whose length is not a multiple of 3 ends with the cycle."""
+    first = add_months(start, 3 * (quarter - 1))
+    return first, add_months(start, min(3 * quarter, months)) - dt.timedelta(days=1)
+
+
 def quarters(start: dt.date, cycle_months: int, as_of: dt.date) -> list[Period]:
     """The cycle quarters that have begun by ``as_of``."""
     out = []
     for q in range(1, (cycle_months + 2) // 3 + 1):
-        first = add_months(start, 3 * (q - 1))
+        first, last = quarter_bounds(start, cycle_months, q)
         if first > as_of:
             break
-        last = add_months(start, min(3 * q, cycle_months)) - dt.timedelta(days=1)
         out.append(Period(f"Q{q}", first, last, last < as_of))
     return out
 
