@@ -127,6 +127,67 @@ CATALOGUE: dict[str, MessageSpec] = {
         "({other!r}); only the last would be used",
         "Please keep one of the two lines (with what is under it) and delete the other.",
     ),
+    # --- export (EXP): mentorkit export, the DHIS2 mapping (issue 6) ----------------------------
+    "EXP001": MessageSpec(
+        Severity.ERROR,
+        "there is no 'export: dhis2:' mapping, so no DHIS2 data value set was written",
+        "Please add to programme.yaml an 'export:' section with 'dhis2:' under it, holding "
+        "'org_units' (the DHIS2 org unit UID of each country with data: {countries}) and "
+        "'data_elements' (for each indicator to send, e.g. AGR30, the UID of the data element "
+        "for its numerator, denominator or value); the commented example at the end of the "
+        "programme.yaml that 'mentorkit init' writes shows every key.",
+    ),
+    "EXP002": MessageSpec(
+        Severity.ERROR,
+        "key {location}: {value!r} is not an indicator code of the programme's framework",
+        "Please use one of {allowed}, or delete this entry.",
+    ),
+    "EXP003": MessageSpec(
+        Severity.ERROR,
+        "key {location}: {dimension} {value!r} has data ({indicators}) but no DHIS2 org unit; "
+        "no DHIS2 file was written",
+        "Please add the line '{value}: <UID of its org unit in DHIS2>' under org_units "
+        "(11 characters, from DHIS2's Maintenance app), then run the export again.",
+    ),
+    "EXP004": MessageSpec(
+        Severity.ERROR,
+        "key {location}: {dimension} {value!r} has data ({indicators}) but no category option "
+        "combination; no DHIS2 file was written",
+        "Please add the line '{value}: <UID of its category option combo in DHIS2>' under "
+        "category_option_combos, or remove 'disaggregation' to send totals only.",
+    ),
+    "EXP005": MessageSpec(
+        Severity.WARNING,
+        "key {location}: cycle quarter {period} runs from {start} to {end}, which is not a "
+        "calendar quarter, so DHIS2 has no period for it; its values of {value} were not "
+        "exported",
+        "Please either start the next cycle on 1 January, April, July or October, or send "
+        "indicators computed by month (SES) with 'period: monthly' under their data elements.",
+    ),
+    "EXP006": MessageSpec(
+        Severity.WARNING,
+        "key {location}: cycle month {period} runs from {start} to {end}, which is not a "
+        "calendar month, so DHIS2 has no period for it; its values of {value} were not exported",
+        "Please start the next cycle on the first day of a month; DHIS2 periods are calendar "
+        "months and quarters.",
+    ),
+    "EXP007": MessageSpec(
+        Severity.ERROR,
+        "key {location}: {value} is not computed by month, so it has no monthly values",
+        "Please write 'period: quarterly' or delete the 'period' line (only SES is monthly).",
+    ),
+    "EXP008": MessageSpec(
+        Severity.ERROR,
+        "the file could not be written: {detail}",
+        "Please close the file if it is open in Excel or LibreOffice, check that the folder "
+        "can be written to, and run the export again.",
+    ),
+    "EXP009": MessageSpec(
+        Severity.INFO,
+        "no period to send to DHIS2 has ended by {as_of} ({periods} not yet ended); the DHIS2 "
+        "file has no values",
+        "Please run the export again after {ends}, when the first period has ended.",
+    ),
     # --- roster (roster.xlsx) --------------------------------------------------------------------
     "ROS001": MessageSpec(
         Severity.ERROR,

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from toolkit import yamlio
 from toolkit.countries import DateOrder, default_countries
 from toolkit.errors import ConfigError, ProgrammeFolderError
+from toolkit.export_settings import ExportSettings
 from toolkit.framework_parts import MATCHING_CRITERIA
 from toolkit.messages import Finding, finding
 from toolkit.text import LANGUAGES
@@ -221,6 +222,10 @@ class Programme(_Model):
         default_factory=dict,
         description="Overrides by ISO country code, e.g. {US: {date_order: mdy}}.",
     )
+    export: ExportSettings = Field(
+        default_factory=ExportSettings,
+        description="'mentorkit export': the DHIS2 mapping (toolkit/export_settings.py).",
+    )
 
     @field_validator("framework")
     @classmethod
@@ -365,6 +370,11 @@ def load_programme(path: Path) -> Programme:
         summary = "\n".join(f.render() for f in findings)
         raise ConfigError(f"{path} has {len(findings)} problem(s):\n{summary}", findings) from None
     return programme
+
+
+def config_key_lines(path: Path) -> dict[str, int]:
+    """Each dotted key path of a YAML file (``export.dhis2.org_units.KE``) and its line."""
+    return _key_lines(path.read_text(encoding="utf-8-sig"))
 
 
 def _findings_from(exc: ValidationError, text: str, file: str) -> list[Finding]:

@@ -394,3 +394,7 @@ cli.add_command(accept)
 from toolkit.cli.review import review  # noqa: E402  (annual review: issue 6)
 
 cli.add_command(review)
+
+from toolkit.cli.export import export  # noqa: E402  (issue 6: tidy CSV and DHIS2 export)
+
+cli.add_command(export)
