@@ -1,10 +1,11 @@
 """``master-anonymous.xlsx``: the master workbook for managers and donors.
 
-The same Dashboard, Tracking table, Disaggregation and Follow-up as the coordinator's master,
-with pair codes instead of names and no free text, and every figure about fewer than three people
-suppressed (:mod:`toolkit.privacy`); then the framework's sheets (Indicator reference sheets
-and the rest), which hold no personal data. Nothing from the Pairs, Submissions, Data quality,
-Conflicts or passwords sheets goes in.
+The same Dashboard, Tracking table and Disaggregation as the coordinator's master, with no
+names, no free text, and every figure about fewer than three people suppressed
+(:mod:`toolkit.privacy`); then the framework's sheets (Indicator reference sheets and the rest),
+which hold no personal data. The Follow-up list stays out: each of its rows is about one pair
+(a low satisfaction, a support request), and pair codes travel in the workbooks' file names.
+Nothing from the Pairs, Submissions, Data quality, Conflicts or passwords sheets goes in.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from builders.framework_sheets import write_framework_sheets
 from builders.indicator_sheets import t
 from builders.master import write_indicator_sheets
 from builders.xlsx import Book, strict, write_with_backup
-from toolkit.followup import follow_up_items
 from toolkit.framework import Framework
 from toolkit.indicators import IndicatorReport, compute_report, inputs_from_ledger
 from toolkit.ledger import Ledger
@@ -49,14 +49,13 @@ def write_anonymous(
     as_of = as_of or moment.date()
     report = compute_report(inputs_from_ledger(ledger, programme, framework, as_of))
     lang = programme.default_language
-    follow_ups = follow_up_items(ledger, programme, framework, as_of, lang=lang)
     name = programme.programme.name
     title = f"{name} — {t('anonymous_title', lang)}"
     subtitle = t("suppression_note", lang)
 
     def render() -> bytes:
         book = Book(moment, title=title)
-        write_indicator_sheets(book, report, follow_ups, framework, lang, title, subtitle, name,
+        write_indicator_sheets(book, report, None, framework, lang, title, subtitle, name,
                                anonymous=True)  # fmt: skip
         write_framework_sheets(book, framework, lang)
         return book.close()

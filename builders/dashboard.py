@@ -15,17 +15,18 @@ from xlsxwriter.worksheet import Worksheet
 
 from builders.indicator_sheets import (
     STATUS_COLOURS,
+    Key,
     formats,
+    hidden_figures,
     quarter_header,
     status_label,
     t,
     unit_label,
 )
-from builders.xlsx import Book, write_value
+from builders.xlsx import Book
 from toolkit.framework import Framework
 from toolkit.indicators import CUMULATIVE, IndicatorReport
 from toolkit.indicators.periods import add_months
-from toolkit.privacy import suppressed
 from toolkit.text import tr
 
 HEADLINES = ("AGR30", "SES", "RET", "COMP", "SATE", "END")
@@ -74,15 +75,19 @@ def write_dashboard(
     ws.write_string(1, 0, t("as_of", lang, programme=programme, date=report.as_of.isoformat(),
                             month=month, months=report.cycle_months, pairs=c.active,
                             countries=c.countries))  # fmt: skip
-    latest = c.latest.isoformat() if c.latest else t("no_return_yet", lang)
-    share = f"{c.share:.0f}%" if c.share is not None else "-"
-    line = t("completeness", lang, returned=c.returned, active=c.active, share=share,
-             silent=c.silent, latest=latest)  # fmt: skip
+    if c.latest is None:
+        line = t("completeness_none", lang, active=c.active)
+    else:
+        share = f"{c.share:.0f}%" if c.share is not None else "-"
+        line = t("completeness", lang, returned=c.returned, active=c.active, share=share,
+                 silent=c.silent, latest=c.latest.isoformat())  # fmt: skip
+    if report.as_of < report.cycle_start:
+        line = t("before_cycle", lang, start=report.cycle_start.isoformat()) + " " + line
     if follow_ups is not None:
         line += " " + t("follow_up_line", lang, count=follow_ups)
     ws.merge_range(2, 0, 2, 11, line, fmt["note"])
     ws.set_row(2, 30)
-    hidden = _hidden(report) if anonymous else set()
+    hidden = hidden_figures(report) if anonymous else {}
     _tiles(book, ws, report, framework, lang, hidden)
     ranges = _charts(book, ws, report, framework, lang, hidden)
     ws.set_landscape()
@@ -101,13 +106,8 @@ def _months_begun(report: IndicatorReport) -> int:
     return months
 
 
-def _hidden(report: IndicatorReport) -> set[tuple[str, str, str, str]]:
-    rows = report.tidy[suppressed(report.tidy)]
-    return set(zip(rows.code, rows.period, rows.dimension, rows.group, strict=True))
-
-
 def _tiles(book: Book, ws: Worksheet, report: IndicatorReport, framework: Framework,
-           lang: str, hidden: set[tuple[str, str, str, str]]) -> None:  # fmt: skip
+           lang: str, hidden: dict[Key, str]) -> None:  # fmt: skip
     """One tile per headline indicator: name, figure, status, target and n."""
     rows = {row.code: row for row in report.tracking}
     ws.set_row(4, 30)
@@ -115,7 +115,8 @@ def _tiles(book: Book, ws: Worksheet, report: IndicatorReport, framework: Framew
     for i, code in enumerate(c for c in HEADLINES if c in rows):
         row = rows[code]
         left, right = i * TILE_COLUMNS, i * TILE_COLUMNS + TILE_COLUMNS - 1
-        status = "suppressed" if (code, CUMULATIVE, "total", "all") in hidden else row.status
+        status = hidden.get((code, CUMULATIVE, "total", "all"), row.status)
+        shown = status not in ("small", "protect")
         fill, font = STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"])
         colours = {"bg_color": fill, "font_color": font}
         name = book.wb.add_format({"bold": True, "font_size": 9, "text_wrap": True,
@@ -126,7 +127,7 @@ def _tiles(book: Book, ws: Worksheet, report: IndicatorReport, framework: Framew
         small = book.wb.add_format({"font_size": 8, "align": "center", "bg_color": fill,
                                     "font_color": font, "text_wrap": True})  # fmt: skip
         ws.merge_range(4, left, 4, right, f"{code} · {tr(row.name, lang)}", name)
-        value = None if status == "suppressed" else row.cumulative
+        value = row.cumulative if shown else None
         if value is None:
             ws.merge_range(5, left, 5, right, "-", figure)
         else:
@@ -134,13 +135,13 @@ def _tiles(book: Book, ws: Worksheet, report: IndicatorReport, framework: Framew
         ws.merge_range(6, left, 6, right,
                        f"{unit_label(row.unit, lang)} · {status_label(status, lang)}",
                        small)  # fmt: skip
-        n = "-" if status == "suppressed" else f"{row.denominator:g}"
+        n = f"{row.denominator:g}" if shown else "-"
         target = t("headline_target", lang, target=f"{row.target:g}", n=n)
         ws.merge_range(7, left, 7, right, target, small)
 
 
 def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Framework,
-            lang: str, hidden: set[tuple[str, str, str, str]]) -> list[ChartRange]:  # fmt: skip
+            lang: str, hidden: dict[Key, str]) -> list[ChartRange]:  # fmt: skip
     """The figures behind the charts, as a table from :data:`DATA_ROW`, and the charts."""
     fmt = formats(book)
     sheet = ws.get_name()
@@ -155,13 +156,19 @@ def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Frame
             return None, None
         return row["value"], row
 
+    def put(r: int, c: int, value: float | None) -> None:
+        """A chart's figure; no data leaves the cell empty, unformatted, so that a chart's
+        stored values hold a gap and not a 0."""
+        if value is not None:
+            ws.write_number(r, c, value, fmt["figure"])
+
     # 1. Competency change by domain.
     domains = framework.domains
     ws.merge_range(top, 0, top, 1, t("col_domain", lang), fmt["header"])
     ws.write_string(top, 2, t("series_change", lang), fmt["header"])
     for i, d in enumerate(domains, start=top + 1):
         ws.merge_range(i, 0, i, 1, tr(d.label, lang))
-        write_value(ws, i, 2, figure(f"COMP-{d.code}")[0], fmt["figure"])
+        put(i, 2, figure(f"COMP-{d.code}")[0])
     comp = ChartRange("competency", "change", top + 1, top + len(domains), 0, 2)
     # 2. Sessions held against plan by month.
     ws.write_row(top, 4, [t("col_month", lang), t("series_held", lang),
@@ -183,7 +190,7 @@ def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Frame
                                 & (tidy.dimension == "country")].group))  # fmt: skip
     for i, country in enumerate(countries or ["-"], start=top + 1):
         ws.write_string(i, 8, country)
-        write_value(ws, i, 9, figure("RET", CUMULATIVE, "country", country)[0], fmt["figure"])
+        put(i, 9, figure("RET", CUMULATIVE, "country", country)[0])
     returns = ChartRange("returns", "on_time", top + 1, top + max(1, len(countries)), 8, 9)
     # 4. Satisfaction by quarter.
     ws.write_row(top, 11, [t("col_quarter", lang), t("series_mentees", lang),
@@ -192,8 +199,8 @@ def _charts(book: Book, ws: Worksheet, report: IndicatorReport, framework: Frame
     for q in range(1, quarters + 1):
         r = top + q
         ws.write_string(r, 11, quarter_header(f"Q{q}", lang))
-        write_value(ws, r, 12, figure("SATE", f"Q{q}")[0], fmt["figure"])
-        write_value(ws, r, 13, figure("SATR", f"Q{q}")[0], fmt["figure"])
+        put(r, 12, figure("SATE", f"Q{q}")[0])
+        put(r, 13, figure("SATR", f"Q{q}")[0])
     mentees = ChartRange("satisfaction", "mentees", top + 1, top + quarters, 11, 12)
     mentors = ChartRange("satisfaction", "mentors", top + 1, top + quarters, 11, 13)
 

@@ -24,7 +24,7 @@ from toolkit.indicators import (
     TrackingRow,
     pct_of_target,
 )
-from toolkit.privacy import suppressed
+from toolkit.privacy import suppression
 from toolkit.report_text import report_text
 from toolkit.text import tr
 
@@ -33,7 +33,8 @@ STATUS_COLOURS = {
     "amber": ("#FFEB9C", "#9C5700"),
     "red": ("#FFC7CE", "#9C0006"),
     "no_data": ("#EDEDED", "#595959"),
-    "suppressed": ("#EDEDED", "#595959"),
+    "small": ("#EDEDED", "#595959"),
+    "protect": ("#EDEDED", "#595959"),
 }
 """Fill and font colour of each status, as spreadsheets colour good / neutral / bad cells."""
 
@@ -111,7 +112,7 @@ def write_tracking_table(
     widths = [16, 46, 10, 11, 12, 8] + [7] * len(quarters) + [10, 11, 12, 9, 9, 13, 20]
     header = 3
     write_header_row(ws, header, headers, widths, fmt["header"])
-    hide = _hidden(report) if anonymous else set()
+    hide = hidden_figures(report) if anonymous else {}
     r = header + 1
     for row in _rows(report, framework):
         _tracking_row(ws, fmt, r, row, framework, lang, quarters, hide)
@@ -163,17 +164,22 @@ def _number(value: object) -> float | None:
     return float(value)  # type: ignore[arg-type]
 
 
-def _hidden(report: IndicatorReport) -> set[tuple[str, str, str, str]]:
-    """(code, period, dimension, group) of every figure the anonymous report leaves out."""
+Key = tuple[str, str, str, str]
+"""(code, period, dimension, group) of one figure."""
+
+
+def hidden_figures(report: IndicatorReport) -> dict[Key, str]:
+    """Every figure the anonymous report leaves out, with why (``small`` or ``protect``)."""
     tidy = report.tidy
-    mask = suppressed(tidy)
-    rows = tidy[mask]
-    return set(zip(rows.code, rows.period, rows.dimension, rows.group, strict=True))
+    reason = suppression(tidy)
+    rows = tidy[reason != ""]
+    keys = zip(rows.code, rows.period, rows.dimension, rows.group, strict=True)
+    return dict(zip(keys, reason[reason != ""], strict=True))
 
 
 def _tracking_row(ws: Worksheet, fmt: dict[str, Format], r: int, row: TrackingRow,
                   framework: Framework, lang: str, quarters: list[str],
-                  hide: set[tuple[str, str, str, str]]) -> None:  # fmt: skip
+                  hide: dict[Key, str]) -> None:  # fmt: skip
     domain = row.code.startswith("COMP-")
     if domain:
         label = t("domain_row", lang, domain=tr(framework.domain(row.code[5:]).label, lang))
@@ -198,7 +204,7 @@ def _tracking_row(ws: Worksheet, fmt: dict[str, Format], r: int, row: TrackingRo
         write_value(ws, r, col, value, fmt["figure"])
         col += 1
     hidden = (row.code, CUMULATIVE, TOTAL, "all") in hide
-    status = "suppressed" if hidden else row.status
+    status = hide.get((row.code, CUMULATIVE, TOTAL, "all"), row.status)
     figures = [None] * 5 if hidden else [row.cumulative, row.numerator, row.denominator,
                                          row.people, row.pct_of_target]  # fmt: skip
     for value, style in zip(figures, ("figure_bold", "plain", "plain", "count", "figure"),
@@ -233,7 +239,7 @@ def write_disaggregation(
     header = 3
     write_header_row(ws, header, headers, widths, fmt["header"])
     tidy = report.tidy
-    tidy = tidy.assign(hidden=suppressed(tidy) if anonymous else False)
+    tidy = tidy.assign(hidden=suppression(tidy) if anonymous else "")
     part = tidy[tidy.period == CUMULATIVE]
     order = {row.code: i for i, row in enumerate(report.tracking)}
     dims = {d: i for i, d in enumerate((TOTAL, *DIMENSIONS))}
@@ -251,7 +257,7 @@ def write_disaggregation(
         if rec.hidden:
             for c in range(4, 8):
                 ws.write_blank(r, c, None)
-            status = "suppressed"
+            status = rec.hidden
         else:
             for c, (value, style) in enumerate(
                 ((rec.numerator, "plain"), (rec.denominator, "plain"),

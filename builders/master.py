@@ -177,7 +177,7 @@ def _render(
 def write_indicator_sheets(
     book: Book,
     report: IndicatorReport,
-    follow_ups: list[FollowUpItem],
+    follow_ups: list[FollowUpItem] | None,
     framework: Framework,
     lang: str,
     title: str,
@@ -186,13 +186,15 @@ def write_indicator_sheets(
     *,
     anonymous: bool = False,
 ) -> None:
-    """The sheets managers read first: Dashboard, Tracking table, Disaggregation and
-    Follow-up (pair codes and facts only, never names or typed text)."""
-    write_dashboard(book, report, framework, lang, title, programme_name,
-                    follow_ups=len(follow_ups), anonymous=anonymous)  # fmt: skip
+    """The sheets managers read first: Dashboard, Tracking table, Disaggregation and, given
+    ``follow_ups``, Follow-up (pair codes and facts only, never names or typed text)."""
+    count = None if follow_ups is None else len(follow_ups)
+    write_dashboard(book, report, framework, lang, title, programme_name, follow_ups=count,
+                    anonymous=anonymous)  # fmt: skip
     write_tracking_table(book, report, framework, lang, title, subtitle, anonymous=anonymous)
     write_disaggregation(book, report, framework, lang, title, subtitle, anonymous=anonymous)
-    add_followup_sheet(book, follow_ups, lang, title, subtitle)
+    if follow_ups is not None:
+        add_followup_sheet(book, follow_ups, lang, title, subtitle)
 
 
 def _table(

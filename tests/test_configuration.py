@@ -244,6 +244,16 @@ def test_impossible_date_and_non_utf8_file_are_config_errors(tmp_path: Path, tem
     assert codes == [["CFG001"], ["CFG001"]]
 
 
+def test_a_cycle_starts_on_a_day_every_month_has(tmp_path: Path, template) -> None:
+    path = tmp_path / "programme.yaml"
+    path.write_text(template.replace("start_date: 2026-01-01", "start_date: 2026-01-31"))
+    with pytest.raises(ConfigError) as err:
+        load_programme(path)
+    (problem,) = err.value.findings
+    assert problem.code == "CFG002" and "a day from 1 to 28" in problem.render()
+    assert "cycle.start_date" in problem.render()
+
+
 def test_init_checks_id_and_cohort_before_writing_anything(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         create_programme(tmp_path / "p", cohort="2026 A")

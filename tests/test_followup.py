@@ -140,6 +140,9 @@ def test_no_session_for_more_than_42_days(cohort: Cohort) -> None:
     item = cohort.fired(D(2026, 4, 13), SESSION_GAP)[met]
     assert (item.since, item.days_open) == (D(2026, 4, 12), 1)
     assert item.facts == "43 days since the last session held, on 2026-03-01"
+    # Once the cycle is over, no more monthly sessions are due.
+    assert never in cohort.fired(D(2026, 12, 31), SESSION_GAP)
+    assert cohort.fired(D(2027, 1, 1), SESSION_GAP) == {}
 
 
 def test_workbook_not_returned_after_the_deadline(cohort: Cohort) -> None:
@@ -156,13 +159,15 @@ def test_workbook_not_returned_after_the_deadline(cohort: Cohort) -> None:
     assert sorted(fired) == [silent, late]  # late's return had not arrived yet
     item = fired[silent]
     assert (item.since, item.days_open) == (D(2026, 4, 14), 1)
-    assert item.facts == "Q1 workbook due by 2026-04-14; no return received since 2026-01-01"
+    # The window opens on the quarter's last month, as for the RET indicator.
+    assert item.facts == "Q1 workbook due by 2026-04-14; no return received since 2026-03-01"
 
     assert sorted(cohort.fired(D(2026, 4, 21), NOT_RETURNED)) == [silent]  # a late return settles
-    # At quarter 2's deadline + 1, one item per pair, naming the latest quarter missed. A
-    # return received from quarter 2's first day on counts for it (on_deadline's, late's).
+    # At quarter 2's deadline + 1, one item per pair, naming the latest quarter missed. The
+    # April returns were quarter 1's workbooks: they do not count for quarter 2 (window from
+    # June 1), so every pair owes its Q2 workbook.
     fired = cohort.fired(D(2026, 7, 15), NOT_RETURNED)
-    assert sorted(fired) == [silent, new]
+    assert sorted(fired) == sorted([silent, on_deadline, late, new])
     assert fired[silent].facts.startswith("Q2 workbook due by 2026-07-14;")
     assert fired[silent].since == D(2026, 7, 14)
 

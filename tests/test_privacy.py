@@ -33,3 +33,33 @@ def test_two_hidden_groups_need_no_third_and_empty_rows_hide_nothing() -> None:
 def test_a_tiny_total_is_hidden() -> None:
     t = _tidy([("total", "all", 2), ("sex", "female", 1), ("sex", "male", 1)])
     assert list(suppressed(t)) == [True, True, True]
+
+
+def test_a_hidden_quarter_cannot_be_worked_out_from_the_cycle_to_date() -> None:
+    rows = [("SATE", "Q1", 13), ("SATE", "Q2", 13), ("SATE", "Q3", 1), ("SATE", "cumulative", 13),
+            ("COMP", "Q1", 13), ("COMP", "Q2", 1), ("COMP", "cumulative", 13)]  # fmt: skip
+    t = pd.DataFrame(
+        [(code, period, "total", "all", 1.0, 2.0, 50.0, people, "mean_rating")
+         for code, period, people in rows],
+        columns=["code", "period", "dimension", "group", "numerator", "denominator", "value",
+                 "people", "unit"],
+    )  # fmt: skip
+    from toolkit.privacy import suppression
+
+    # SATE adds up over quarters: Q3 is small, and Q1 (the smallest, then first) protects it.
+    # COMP measures a state at each quarter's end: its quarters do not add up.
+    assert list(suppression(t)) == ["protect", "", "small", "", "", "small", ""]
+
+
+def test_a_hidden_month_cannot_be_worked_out_from_its_quarter() -> None:
+    rows = [("M1", 2), ("M2", 5), ("M3", 4), ("M4", 5), ("Q1", 5), ("Q2", 5),
+            ("cumulative", 5)]  # fmt: skip
+    t = pd.DataFrame(
+        [("SES", period, "total", "all", 1.0, 2.0, 50.0, people, "percent")
+         for period, people in rows],
+        columns=["code", "period", "dimension", "group", "numerator", "denominator", "value",
+                 "people", "unit"],
+    )  # fmt: skip
+    from toolkit.privacy import suppression
+
+    assert list(suppression(t)) == ["small", "", "protect", "", "", "", ""]

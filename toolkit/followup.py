@@ -58,8 +58,8 @@ from toolkit.contract import Contract, load_contract
 from toolkit.framework import Framework
 from toolkit.framework_parts import EscalationLevel
 from toolkit.indicators.inputs import parse_date
-from toolkit.indicators.periods import quarter_bounds
-from toolkit.indicators.units import AGREEMENT_DAYS, NOT_HELD
+from toolkit.indicators.periods import Period, cycle_end, quarter_bounds
+from toolkit.indicators.units import AGREEMENT_DAYS, NOT_HELD, return_window
 from toolkit.ledger import Ledger, MatchingStore, PairRecord, SubmissionRecord, ValueKey
 from toolkit.programme import Programme
 from toolkit.report_text import report_text
@@ -280,6 +280,9 @@ class _Reader:
         self, pair_id: str, values: dict[ValueKey, str], created: dt.date
     ) -> _Found | None:
         gap_days = self.programme.monitoring.session_gap_days
+        cycle = self.programme.cycle
+        if self.as_of > cycle_end(cycle.start_date, cycle.months):
+            return None  # the cycle is over: no more monthly sessions are due
         rows: dict[str, dict[str, str]] = {}
         for (tool, row_key, field), value in values.items():
             if tool == "sessions":
@@ -305,8 +308,10 @@ class _Reader:
         deadline_days = self.programme.monitoring.return_deadline_days
         latest = None
         for q in range(1, (cycle.months + 2) // 3 + 1):
-            first, last = quarter_bounds(cycle.start_date, cycle.months, q)
-            deadline = last + dt.timedelta(days=deadline_days)
+            start, last = quarter_bounds(cycle.start_date, cycle.months, q)
+            # The same window as the RET indicator: the quarter's last month to its deadline
+            # (a return after the deadline still closes the item).
+            first, deadline = return_window(Period(f"Q{q}", start, last, True), deadline_days)
             if last >= created and deadline < self.as_of:
                 latest = (q, first, deadline)
         if latest is None:

@@ -75,6 +75,16 @@ class Cycle(_Model):
     months: int = Field(default=12, ge=1, le=24, description="Length of the cycle in months.")
     session_minutes: int = Field(default=90, ge=15, le=480, description="Planned session length.")
 
+    @field_validator("start_date")
+    @classmethod
+    def _day_every_month_has(cls, value: dt.date) -> dt.date:
+        if value.day > 28:
+            raise ValueError(
+                "a day from 1 to 28, e.g. the 1st of the month: each cycle month starts on "
+                "this day, and February has no 29th to 31st"
+            )
+        return value
+
 
 class Resources(_Model):
     """Budget and staff available."""

@@ -222,6 +222,12 @@ def report(folder: Path, anonymous: bool, as_of: dt.date | None) -> None:
         _write_anonymous(folder, as_of)
     else:
         _regenerate_master(folder, quiet_errors=False, as_of=as_of)
+    from toolkit.programme import ProgrammeFolder, load_programme
+
+    start = load_programme(ProgrammeFolder(folder).config).cycle.start_date
+    if as_of is not None and as_of < start:
+        click.secho(f"Note: {as_of} is before the cycle starts ({start}): no figure yet.",
+                    fg="yellow")  # fmt: skip
 
 
 def _write_anonymous(folder: Path, as_of: dt.date | None) -> None:
