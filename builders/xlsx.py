@@ -92,6 +92,8 @@ class Book:
             ws.set_paper(PAPER_A4)
             charts = charts or bool(ws.charts)
         self.wb.close()
+        if charts and not attachment:  # nothing to take out: keep XlsxWriter's package as is
+            return self._buffer.getvalue()
         return slim(self._buffer.getvalue(), keep_app=charts, attachment=attachment)
 
 
