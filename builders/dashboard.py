@@ -79,7 +79,10 @@ def write_dashboard(
         line = t("completeness_none", lang, active=c.active)
     else:
         share = f"{c.share:.0f}%" if c.share is not None else "-"
-        line = t("completeness", lang, returned=c.returned, active=c.active, share=share,
+        # The anonymous version gives the share only: a count of 1 or 2 silent pairs is a
+        # figure about fewer than 3 people.
+        key = "completeness_anonymous" if anonymous else "completeness"
+        line = t(key, lang, returned=c.returned, active=c.active, share=share,
                  silent=c.silent, latest=c.latest.isoformat())  # fmt: skip
     if report.as_of < report.cycle_start:
         line = t("before_cycle", lang, start=report.cycle_start.isoformat()) + " " + line

@@ -16,6 +16,7 @@ from toolkit.cli.demo import (
     NOTES,
     OBSERVATIONS,
     PROGRESS,
+    STRUGGLES,
     DemoResult,
     run_demo,
     where_to_look,
@@ -106,8 +107,11 @@ def test_sessions_sprints_and_evidence_are_varied_and_in_the_pair_s_language(yea
             elif name in ("discussed", "mentee_progress", "mentor_observations") and text:
                 bank = {"discussed": NOTES, "mentee_progress": PROGRESS,
                         "mentor_observations": OBSERVATIONS}[name]  # fmt: skip
-                missed = [m[lang] for m in MISSED.values()]
+                missed = [m[lang] for m in MISSED.values()] + STRUGGLES[lang]
                 assert text in bank[lang] or text in missed, (pair, name, text)
+            if name == "goals_status":  # the mentee's words match how the quarter went
+                progress = vals.get((tool, row, "mentee_progress"), "")
+                assert (text == "behind") == (progress == PROGRESS[lang][-1]), (pair, row)
     milestones = sum(1 for p in values for (t, r, f) in values[p] if f == "baseline")
     assert 0 < evidenced < milestones / 2
 

@@ -263,14 +263,15 @@ def test_dhis2_values_are_the_tables_by_country_for_mapped_indicators_only(tmp_p
         assert r["comment"] == f"{code} {role}; n={want['people']}"
         assert r["categoryOptionCombo"] == r["attributeOptionCombo"] == "HllvX50cXC0"
         assert r["storedBy"] == "mentorkit" and r["lastUpdated"] == ""
-    # AGR30 and SATE quarterly (Q3 has not ended by 15 August); SES monthly by default, July
-    # ended, August not.
+    # AGR30 and SATE quarterly (Q3 has not ended by 15 August); SES monthly by default: only
+    # the months of quarters whose return deadline (14 days after) has passed are final, so
+    # July and August wait for Q3's workbooks.
     assert sorted({r["period"] for r in rows if r["dataElement"] == "fbfJHSPpUQD"}) == [
         "2026Q1", "2026Q2",
     ]  # fmt: skip
     ses = sorted({r["period"] for r in rows if r["dataElement"] == "Jtf34kNZhzP"})
-    assert ses == [f"20260{m}" for m in range(1, 8)]
-    assert result.dhis2 is not None and result.dhis2.not_ended == ["Q3", "M8"]
+    assert ses == [f"20260{m}" for m in range(1, 7)]
+    assert result.dhis2 is not None and result.dhis2.not_ended == ["Q3", "M7", "M8"]
     # Counts as integers; SATE Q1 in KE: (4 + 5) / 2 = 4.5; SN Q2: E3 rated 4, E4 did not.
     agr = [r["value"] for r in rows if r["dataElement"] == "cYeuwXTCPkU"]
     assert set(agr) == {"2"}
@@ -281,7 +282,7 @@ def test_dhis2_values_are_the_tables_by_country_for_mapped_indicators_only(tmp_p
 
 
 def test_a_zero_denominator_sends_nothing(tmp_path: Path) -> None:
-    report = make_report(as_of=dt.date(2026, 10, 1))  # Q3 has ended: SATE Q3 has no rating
+    report = make_report(as_of=dt.date(2026, 10, 20))  # Q3 is final: SATE Q3 has no rating
     result, _ = _export(tmp_path, report)
     rows = _dhis2(tmp_path)
     sate_q3 = [r for r in rows if r["dataElement"] == "s46m5MS0hxu" and r["period"] == "2026Q3"]
@@ -333,24 +334,27 @@ def test_unknown_codes_and_impossible_monthly_periods_are_located(tmp_path: Path
 
 
 def test_a_cycle_off_the_calendar_quarters_sends_months_and_says_why(tmp_path: Path) -> None:
-    report = make_report(start=dt.date(2026, 2, 1), as_of=dt.date(2026, 9, 15))
+    report = make_report(start=dt.date(2026, 2, 1), as_of=dt.date(2026, 11, 10))
     result, path = _export(tmp_path, report)
-    codes = [(f.code, dict(f.facts)["period"]) for f in result.findings]
+    codes = [(f.code, dict(f.facts)["period"]) for f in result.findings if f.code != "EXP011"]
     assert codes == [("EXP005", "Q1"), ("EXP005", "Q2")]  # Feb-Apr, May-Jul: no DHIS2 period
     q1 = result.findings[0]
     assert f"cycle.start_date (line {_line(path, 'start_date:')})" in q1.message
     assert "2026-02-01 to 2026-04-30" in q1.message and q1.value == "AGR30, SATE"
     assert result.exit_code == 1
     rows = _dhis2(tmp_path)  # written: the monthly SES values are calendar months
-    assert sorted({r["period"] for r in rows}) == [f"2026{m:02d}" for m in range(2, 9)]
+    # Months of the cycle's first two quarters (Feb-Jul), final by 10 November (Q3's return
+    # deadline is 14 November).
+    assert sorted({r["period"] for r in rows}) == [f"2026{m:02d}" for m in range(2, 8)]
     assert {r["dataElement"] for r in rows} == {"Jtf34kNZhzP", "hfdmMSPBgLG"}
 
 
 def test_a_cycle_starting_mid_month_has_no_dhis2_months(tmp_path: Path) -> None:
-    report = make_report(start=dt.date(2026, 1, 15), as_of=dt.date(2026, 3, 20))
+    report = make_report(start=dt.date(2026, 1, 15), as_of=dt.date(2026, 5, 20))
     result, _ = _export(tmp_path, report)
-    assert {f.code for f in result.findings} == {"EXP006"}
-    first = result.findings[0]
+    # Q1 (15 January to 14 April) is final: neither it nor its months are calendar periods.
+    assert {f.code for f in result.findings} == {"EXP005", "EXP006"}
+    first = next(f for f in result.findings if f.code == "EXP006")
     assert dict(first.facts)["period"] == "M1" and "2026-01-15 to 2026-02-14" in first.message
     assert _dhis2(tmp_path) == []
 
@@ -359,7 +363,7 @@ def test_nothing_ended_yet_is_said(tmp_path: Path) -> None:
     report = make_report(as_of=dt.date(2026, 1, 20))
     result, _ = _export(tmp_path, report)
     assert [f.code for f in result.findings] == ["EXP009"]
-    assert "2026-01-31" in result.findings[0].todo
+    assert "2026-04-14" in result.findings[0].todo  # the first quarter's return deadline
     assert result.exit_code == 0  # information only
     assert _dhis2(tmp_path) == []
 
@@ -556,7 +560,13 @@ def test_export_end_to_end_from_returned_workbooks(synced: Path) -> None:
     folder = synced / "export"
     assert f"Wrote {folder / 'indicators.csv'} ({len(report.tidy)} rows" in result.output
     assert "DHIS2 periods: 202601, 202602, 202603, 2026Q1." in result.output
-    assert "Not sent yet (not ended by 2026-04-15): Q2." in result.output
+    assert (
+        "Not sent yet (not final by 2026-04-15: their quarter's workbooks are still due): Q2."
+        in (result.output)
+    )
+    # One pair per country: every value rests on fewer than 3 people, and the output says so.
+    assert "[EXP011]" in result.output
+    assert "EXP011" in {f.code for f in _export_again(synced)}
 
     header, tidy_rows = _read(folder / "indicators.csv")
     assert header == TIDY_CSV_COLUMNS and len(tidy_rows) == len(report.tidy)
@@ -581,6 +591,23 @@ def test_export_end_to_end_from_returned_workbooks(synced: Path) -> None:
     ses_m2 = {org[r["orgUnit"]]: r["value"] for r in rows
               if r["dataElement"] == "Jtf34kNZhzP" and r["period"] == "202602"}  # fmt: skip
     assert ses_m2["KE"] == "1"
+
+
+def _export_again(folder: Path) -> list:
+    from toolkit.export import export_programme
+
+    return export_programme(folder, ["dhis2"], as_of=dt.date(2026, 4, 15)).findings
+
+
+def test_a_date_before_the_cycle_has_nothing_to_export(synced: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli
+
+    result = CliRunner().invoke(cli, ["export", str(synced), "--as-of", "2025-06-01"])
+    assert result.exit_code == 2
+    code = "EXP010"
+    assert f"[{code}]" in result.output and "before the cycle starts (2026-01-01)" in result.output
 
 
 def test_the_command_without_a_mapping_exits_1_saying_what_to_add(synced: Path) -> None:

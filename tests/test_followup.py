@@ -140,6 +140,12 @@ def test_no_session_for_more_than_42_days(cohort: Cohort) -> None:
     item = cohort.fired(D(2026, 4, 13), SESSION_GAP)[met]
     assert (item.since, item.days_open) == (D(2026, 4, 12), 1)
     assert item.facts == "43 days since the last session held, on 2026-03-01"
+    # A session logged in a file that arrived after the reference date was not known then.
+    late = cohort.pair(D(2026, 1, 1))
+    cohort.send(late, D(2026, 3, 10), _session("1", D(2026, 1, 20)))
+    cohort.send(late, D(2026, 4, 2), _session("2", D(2026, 3, 1)))
+    assert cohort.fired(D(2026, 3, 31), SESSION_GAP)[late].facts.endswith("on 2026-01-20")
+    assert late not in cohort.fired(D(2026, 4, 2), SESSION_GAP)
     # Once the cycle is over, no more monthly sessions are due.
     assert never in cohort.fired(D(2026, 12, 31), SESSION_GAP)
     assert cohort.fired(D(2027, 1, 1), SESSION_GAP) == {}
@@ -194,7 +200,8 @@ def test_satisfaction_of_2_or_less_in_the_latest_rated_quarter(cohort: Cohort) -
         "Mentee: 2 of 5 in Q2, received on 2026-06-30", D(2026, 6, 30)
     )  # fmt: skip
     assert fired[mentor_low].facts == "Mentor: 1 of 5 in Q1, received on 2026-04-02"
-    assert sorted(cohort.fired(D(2026, 6, 29), LOW_SATISFACTION)) == [mentor_low]  # before Q2
+    # The day before the Q2 answers arrived: what was known then (recovered's Q1 rating of 1).
+    assert sorted(cohort.fired(D(2026, 6, 29), LOW_SATISFACTION)) == [mentor_low, recovered]
 
 
 def test_support_requested_in_the_latest_reflection(cohort: Cohort) -> None:
@@ -243,6 +250,8 @@ def test_an_ended_pair_is_never_listed(cohort: Cohort) -> None:
     items = cohort.items(D(2026, 12, 31))
     assert {i.pair_id for i in items} == {kept}
     assert {i.rule for i in items} == set(RULES)  # every rule fires for the pair kept
+    # Before its ending, the ended pair was active, and listed.
+    assert {i.pair_id for i in cohort.items(D(2026, 4, 30))} == {kept, ended}
 
 
 def test_a_conflict_is_listed_until_the_pair_settles_it(cohort: Cohort) -> None:

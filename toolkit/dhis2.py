@@ -34,8 +34,9 @@ import pandas as pd
 
 from toolkit.export_settings import Dhis2Mapping
 from toolkit.indicators import IndicatorReport
-from toolkit.indicators.periods import add_months, month_bounds
+from toolkit.indicators.periods import add_months, month_bounds, quarter_bounds
 from toolkit.messages import Finding, Severity, finding
+from toolkit.privacy import MIN_PEOPLE
 from toolkit.text import normalise
 
 DHIS2_COLUMNS = [
@@ -67,9 +68,12 @@ class Dhis2Export:
     periods: list[str] = field(default_factory=list)
     """DHIS2 periods that received values, sorted."""
     not_ended: list[str] = field(default_factory=list)
-    """Cycle periods left out because they had not ended by the reference date."""
+    """Cycle periods left out because they are not final yet: their quarter's return
+    deadline had not passed by the reference date."""
     empty_cells: int = 0
     """Org unit (x combo) cells left out because their denominator is 0."""
+    small_rows: int = 0
+    """Values written whose figure rests on fewer than 3 people."""
 
     @property
     def blocked(self) -> bool:
@@ -82,14 +86,18 @@ def dhis2_values(
     mapping: Dhis2Mapping,
     lines: dict[str, int],
     file: str = "programme.yaml",
+    deadline_days: int = 0,
 ) -> Dhis2Export:
     """The DHIS2 data values of ``report`` under ``mapping``.
 
-    ``lines`` maps dotted keys of programme.yaml to their line (for locating findings).
+    ``lines`` maps dotted keys of programme.yaml to their line (for locating findings). A
+    period goes out once it is final: its quarter's return deadline (``deadline_days`` after
+    the quarter's end) has passed, so the quarter's workbooks are in; DHIS2 takes a value as
+    final.
     """
     out = Dhis2Export()
     where = _Locator(lines, file)
-    planned, off_calendar = _plan(report, mapping, where, out)
+    planned, off_calendar = _plan(report, mapping, where, out, deadline_days)
     out.findings += _calendar_findings(report, off_calendar, where)
     cells = _all_cells(report, mapping, planned)
     org_units = _resolved(mapping.org_units, mapping.org_unit_by)
@@ -98,7 +106,7 @@ def dhis2_values(
     out.findings += _missing(cells, org_units, combos, mapping, where)
     out.not_ended = sorted(set(out.not_ended), key=period_rank)
     if out.not_ended and not (planned or off_calendar or out.blocked):
-        ends = min(period_bounds(report, p)[1] for p in out.not_ended)
+        ends = min(final_day(report, p, deadline_days) for p in out.not_ended)
         out.findings.append(
             finding(
                 "EXP009", file=file, as_of=report.as_of.isoformat(),
@@ -174,8 +182,20 @@ class _Locator:
         return finding(code, file=self.file, location=self.location(key), **facts)
 
 
+def final_day(report: IndicatorReport, period: str, deadline_days: int) -> dt.date:
+    """The return deadline of the quarter a cycle period (``Q2``, ``M5``) belongs to: the day
+    after which its figures are final."""
+    quarter = (int(period[1:]) - 1) // 3 + 1 if period.startswith("M") else int(period[1:])
+    end = quarter_bounds(report.cycle_start, report.cycle_months, quarter)[1]
+    return end + dt.timedelta(days=deadline_days)
+
+
 def _plan(
-    report: IndicatorReport, mapping: Dhis2Mapping, where: _Locator, out: Dhis2Export
+    report: IndicatorReport,
+    mapping: Dhis2Mapping,
+    where: _Locator,
+    out: Dhis2Export,
+    deadline_days: int,
 ) -> tuple[list[tuple[str, str, str]], dict[str, list[str]]]:
     """Which (code, cycle period, DHIS2 period) go out; which cycle periods have no DHIS2
     period (with the codes they hold). Unknown codes and periods not ended go into ``out``."""
@@ -198,8 +218,8 @@ def _plan(
         cycle_periods = months if monthly else [p.code for p in report.periods if p.code in present]
         for period in cycle_periods:
             start, end = period_bounds(report, period)
-            if end >= report.as_of:  # as the engine: ended when its last day is past
-                out.not_ended.append(period)
+            if final_day(report, period, deadline_days) >= report.as_of:
+                out.not_ended.append(period)  # its workbooks may still come in
             elif (iso := iso_period(start, end, monthly=monthly)) is None:
                 off_calendar.setdefault(period, []).append(code)
             else:
@@ -233,6 +253,7 @@ def _add_rows(
                     dhis2_number(figures[role]), STORED_BY, "",
                     f"{code} {role}; n={cell.people}",
                 ])  # fmt: skip
+                out.small_rows += cell.people < MIN_PEOPLE
             if iso not in out.periods:
                 out.periods.append(iso)
     out.periods.sort()

@@ -33,7 +33,7 @@ from toolkit.dhis2 import (
     period_bounds,
     period_rank,
 )
-from toolkit.errors import ToolkitError
+from toolkit.errors import ConfigError, ToolkitError
 from toolkit.framework import Framework, framework_for
 from toolkit.indicators import IndicatorReport, compute_report, inputs_from_ledger
 from toolkit.ledger import Ledger
@@ -102,8 +102,14 @@ def export_programme(
     pf.require()
     programme = load_programme(pf.config)
     framework = framework_for(folder, programme)
+    as_of = as_of or dt.date.today()
+    start = programme.cycle.start_date
+    if as_of < start:
+        f = finding("EXP010", file=PROGRAMME_FILE, value=as_of.isoformat(),
+                    start=start.isoformat())  # fmt: skip
+        raise ConfigError(f.render(), [f])
     with Ledger(pf.ledger) as ledger:
-        inputs = inputs_from_ledger(ledger, programme, framework, as_of=as_of or dt.date.today())
+        inputs = inputs_from_ledger(ledger, programme, framework, as_of=as_of)
     report = compute_report(inputs)
     names = indicator_names(report, framework, programme.default_language)
     return export_report(
@@ -133,10 +139,14 @@ def export_report(
         countries = _example_groups(report)
         result.findings.append(finding("EXP001", file=PROGRAMME_FILE, countries=countries))
     else:
-        result.dhis2 = dhis2_values(report, mapping, key_lines or {}, PROGRAMME_FILE)
+        result.dhis2 = dhis2_values(report, mapping, key_lines or {}, PROGRAMME_FILE,
+                                    programme.monitoring.return_deadline_days)  # fmt: skip
         result.findings += result.dhis2.findings
         if not result.dhis2.blocked:
             result.files.append(_write(path, "dhis2", DHIS2_COLUMNS, result.dhis2.rows))
+            small, total = result.dhis2.small_rows, len(result.dhis2.rows)
+            if small:
+                result.findings.append(finding("EXP011", file=str(path), count=small, total=total))
             return result
     if path.is_file():
         path.unlink()  # derived from the ledger: 'mentorkit export --as-of' writes it again

@@ -244,9 +244,10 @@ class _Reader:
         for s in self.submissions.values():
             if s.pair_id and s.status == "accepted":
                 self.received.setdefault(s.pair_id, []).append(s.received_at)
-        self.ended = {e.pair_id for e in MatchingStore(ledger).endings()}
         # Timestamps are ISO 8601 in UTC: anything before the next day is "by as_of".
         self.until = (as_of + dt.timedelta(days=1)).isoformat()
+        # When each ended pair ended: a pair that ended after the reference date was active.
+        self.ended_on = {e.pair_id: e.ended_on[:10] for e in MatchingStore(ledger).endings()}
 
     def active_pairs(self) -> list[PairRecord]:
         """Pairs not ended, created by the reference date (read once)."""
@@ -254,8 +255,11 @@ class _Reader:
             self._active = [
                 p
                 for p in self.ledger.pairs()
-                if p.status == "active"
-                and p.pair_id not in self.ended
+                if (
+                    self.ended_on[p.pair_id] > self.as_of.isoformat()
+                    if p.pair_id in self.ended_on
+                    else p.status == "active"
+                )
                 and (parse_date(p.created_at) or self.as_of) <= self.as_of
             ]
         return self._active
@@ -442,7 +446,7 @@ class _Reader:
     def sources(self, pair_id: str) -> Sources:
         """The pair's current values with the submission each came in (read once)."""
         if pair_id not in self._sources:
-            self._sources[pair_id] = self.ledger.current_sources(pair_id)
+            self._sources[pair_id] = self.ledger.current_sources(pair_id, self.until)
         return self._sources[pair_id]
 
     def _latest_answer(

@@ -543,14 +543,32 @@ class Ledger:
             return None
         return self._snapshot(row[0]), row[0], row[1]
 
-    def current_sources(self, pair_id: str) -> dict[ValueKey, tuple[str, str, str, int]]:
+    def current_sources(
+        self, pair_id: str, received_before: str | None = None
+    ) -> dict[ValueKey, tuple[str, str, str, int]]:
         """Current value of each field of a pair, with the saved-at time, the sender's copy
-        ("Who is sending this copy?") and the submission id of the file it came from."""
+        ("Who is sending this copy?") and the submission id of the file it came from.
+
+        With ``received_before`` (an ISO timestamp), the value each field had from the files
+        received before then (for a report as of a past date)."""
+        if received_before is None:
+            rows = self.conn.execute(
+                "SELECT c.tool, c.row_key, c.field, c.value, s.saved_at, s.returned_by, "
+                "c.submission_id FROM current_values c "
+                "JOIN submissions s ON s.submission_id = c.submission_id WHERE c.pair_id = ?",
+                (pair_id,),
+            )
+            return {(t, r, f): (v, saved, by, sid) for t, r, f, v, saved, by, sid in rows}
         rows = self.conn.execute(
-            "SELECT c.tool, c.row_key, c.field, c.value, s.saved_at, s.returned_by, "
-            "c.submission_id FROM current_values c "
-            "JOIN submissions s ON s.submission_id = c.submission_id WHERE c.pair_id = ?",
-            (pair_id,),
+            "SELECT f.tool, f.row_key, f.field, f.value, s.saved_at, s.returned_by, "
+            "f.submission_id FROM field_values f "
+            "JOIN submissions s ON s.submission_id = f.submission_id "
+            "WHERE f.pair_id = ? AND f.value_id = ("
+            " SELECT MAX(w.value_id) FROM field_values w "
+            " JOIN submissions t ON t.submission_id = w.submission_id "
+            " WHERE w.pair_id = f.pair_id AND w.tool = f.tool AND w.row_key = f.row_key "
+            " AND w.field = f.field AND t.received_at < ?)",
+            (pair_id, received_before),
         )
         return {(t, r, f): (v, saved, by, sid) for t, r, f, v, saved, by, sid in rows}
 

@@ -184,9 +184,23 @@ CATALOGUE: dict[str, MessageSpec] = {
     ),
     "EXP009": MessageSpec(
         Severity.INFO,
-        "no period to send to DHIS2 has ended by {as_of} ({periods} not yet ended); the DHIS2 "
-        "file has no values",
-        "Please run the export again after {ends}, when the first period has ended.",
+        "no period to send to DHIS2 is final by {as_of} ({periods}: their quarter's workbooks "
+        "are still due); the DHIS2 file has no values",
+        "Please run the export again after {ends}, the first quarter's return deadline.",
+    ),
+    "EXP010": MessageSpec(
+        Severity.ERROR,
+        "the reference date {value} is before the cycle starts ({start}): there is nothing to "
+        "export",
+        "Please give a date on or after {start} with --as-of (YYYY-MM-DD), or leave --as-of out "
+        "to use today's date.",
+    ),
+    "EXP011": MessageSpec(
+        Severity.INFO,
+        "{count} of the {total} DHIS2 values rest on fewer than 3 people",
+        "DHIS2 is usually open to many staff: if that is a concern, map coarser org units "
+        "(countries rather than offices) or leave the disaggregation out; outside the "
+        "programme, share master-anonymous.xlsx ('mentorkit report DIR --anonymous').",
     ),
     # --- roster (roster.xlsx) --------------------------------------------------------------------
     "ROS001": MessageSpec(

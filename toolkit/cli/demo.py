@@ -177,6 +177,12 @@ OBSERVATIONS = {
            "À l'aise avec les outils de données ; doit encore rédiger des constats plus courts.",
            "Séances bien préparées ; travaillons maintenant la présentation aux bailleurs."],
 }  # fmt: skip
+STRUGGLES = {  # the mentor's observations in a quarter that went badly
+    "en": ["Two sessions were postponed and the workload left no time to practise; we agreed a "
+           "smaller goal."],
+    "fr": ["Deux séances reportées et la charge de travail n'a laissé aucun temps pour "
+           "pratiquer ; nous avons fixé un objectif plus modeste."],
+}  # fmt: skip
 EVIDENCE = {  # a milestone rated 3 or 4: what shows it
     "en": ["Indicator reference sheets for the nutrition project, approved by the manager.",
            "DQA report for two health facilities, with the recount and verification factor.",
@@ -508,15 +514,18 @@ class _Behaviour:
     def _reflection(self, f: PairWorkbookFiller, lang: str, quarter: str, pair_id: str) -> None:
         rng = self.rng
         unhappy = (pair_id, quarter) == LOW_SATISFACTION
-        f.set("reflection", "mentee_progress", rng.choice(PROGRESS[lang]), quarter)
         status = "behind" if unhappy else rng.choice(["on_track", "on_track", "behind"])
+        # What the mentee writes matches how the quarter went (the last text is a struggle).
+        progress = PROGRESS[lang][-1] if status == "behind" else rng.choice(PROGRESS[lang][:-1])
+        f.set("reflection", "mentee_progress", progress, quarter)
         f.set("reflection", "goals_status", status, quarter)
         satisfaction = 2 if unhappy else rng.choice([3, 4, 4, 5, 5])
         f.set("reflection", "mentee_satisfaction", str(satisfaction), quarter)
         asks = (pair_id, quarter) == SUPPORT_REQUEST
         f.set("reflection", "support_needed", "yes" if asks else "no", quarter)
         if rng.random() < 0.85:  # the mentor's part: sometimes left for later
-            f.set("reflection", "mentor_observations", rng.choice(OBSERVATIONS[lang]), quarter)
+            seen = STRUGGLES if unhappy or status == "behind" else OBSERVATIONS
+            f.set("reflection", "mentor_observations", rng.choice(seen[lang]), quarter)
             done = "yes" if rng.random() < 0.85 else "no"
             f.set("reflection", "sprint_deliverable", done, quarter)
             f.set("reflection", "mentor_satisfaction", str(rng.choice([3, 4, 5])), quarter)

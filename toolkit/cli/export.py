@@ -62,7 +62,10 @@ def export(folder: Path, formats: tuple[str, ...], as_of: Any, output: Path | No
         if d.periods:
             click.echo(f"  DHIS2 periods: {', '.join(d.periods)}.")
         if d.not_ended:
-            click.echo(f"  Not sent yet (not ended by {result.as_of}): {', '.join(d.not_ended)}.")
+            click.echo(
+                f"  Not sent yet (not final by {result.as_of}: their quarter's workbooks are "
+                f"still due): {', '.join(d.not_ended)}."
+            )
         if d.empty_cells:
             click.echo(f"  Left out: {d.empty_cells} org unit figure(s) with a denominator of 0.")
     sys.exit(result.exit_code)
