@@ -360,6 +360,8 @@ def where_to_look(root: Path) -> str:
         "      Governance, Indicator reference sheets\n"
         f"  {root / 'master-anonymous.xlsx'}  the same figures for managers and donors: no\n"
         "      names, no free text, figures about fewer than 3 people suppressed\n"
+        f"  {root / 'review-2026.xlsx'}  the annual review for the steering group: indicators\n"
+        "      against targets, what worked and what did not, recommendations to decide\n"
         "  each pair workbook's Guide sheet: the session plan, sprints, escalation and exit\n"
         "What the simulated year holds for the indicators and the follow-up list:\n"
         f"  {UNSIGNED_PAIR} never signs its agreement; {LOW_SATISFACTION[0]}'s mentee rates "
