@@ -10,7 +10,8 @@ the ratios (ours / baseline, same run) rather than absolute seconds.
 
 * sync: ``sync_programme`` on one filled return per pair, timed inside a fresh process (so the
   peak memory is the sync's own: its process plus its worker and reader processes), then
-  again with nothing new (an empty inbox) and with every file sent again (all duplicates).
+  again with nothing new (an empty inbox) and with every file sent again (all duplicates);
+  then regenerating master.xlsx from the synced ledger, as ``mentorkit sync`` does after it.
   Baselines, reading the same files: openpyxl in read-only mode (every row of every sheet),
   python-calamine's bare read (every sheet), and the floor of any reader: unzipping every
   sheet and the shared strings and parsing their XML with expat, doing nothing with it.
@@ -203,6 +204,11 @@ def timed_sync(root: Path) -> dict[str, float]:
         "now=dt.datetime(2026, 4, 10, 9, tzinfo=dt.timezone.utc))\n"
         "t = time.perf_counter() - t\n"
         "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "try:  # the process's own high-water mark: ru_maxrss keeps the parent's across exec\n"
+        "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+        "    me = int(status.split()[0]) / 1024\n"
+        "except (OSError, IndexError, ValueError):\n"
+        "    pass\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(json.dumps({'s': t, 'files': len(r.files), 'peak_mb': me, 'child_peak_mb': kids,"
         " 'accepted': r.count('accepted')}))\n"
@@ -211,13 +217,28 @@ def timed_sync(root: Path) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def regenerate_master(root: Path) -> None:
+    """What 'mentorkit sync' does after a sync: master.xlsx from the ledger (indicators by
+    quarter and breakdown, dashboard, follow-up list, framework sheets)."""
+    from builders.master import write_master
+    from toolkit.framework import framework_for
+    from toolkit.ledger import Ledger
+    from toolkit.programme import ProgrammeFolder, load_programme
+
+    folder = ProgrammeFolder(root)
+    programme = load_programme(folder.config)
+    with Ledger(folder.ledger) as ledger:
+        write_master(folder, ledger, programme, framework_for(root, programme),
+                     as_of=dt.date(2026, 4, 20), now=NOW)  # fmt: skip
+
+
 def measure_sync(pairs: int, repeat: int, base: Path) -> dict[str, object]:
     root = new_programme(base, pairs)
     built = build_programme(root, now=NOW)
     returns = fill_returns(root, built)
     shutil.copy(root / "mentorkit.db", base / "ledger-before.db")
     sync_s, resync_s, again_s, peaks, kid_peaks = [], [], [], [], []
-    floor_s, opx_s, xml_s = [], [], []
+    floor_s, opx_s, xml_s, master_s = [], [], [], []
     for _ in range(repeat):
         for p in returns:
             shutil.copy(p, root / "inbox" / p.name)
@@ -230,6 +251,7 @@ def measure_sync(pairs: int, repeat: int, base: Path) -> dict[str, object]:
         for p in returns:  # every file again: all duplicates
             shutil.copy(p, root / "inbox" / f"again {p.name}")
         again_s.append(timed_sync(root)["s"])
+        master_s.append(timed(lambda: regenerate_master(root)))
         floor_s.append(timed(lambda: calamine_floor(returns)))
         opx_s.append(timed(lambda: openpyxl_read_only(returns)))
         xml_s.append(timed(lambda: xml_floor(returns)))
@@ -246,6 +268,7 @@ def measure_sync(pairs: int, repeat: int, base: Path) -> dict[str, object]:
         "sync_s": round(sync, 3),
         "resync_nothing_new_s": round(med(resync_s), 3),
         "resync_all_duplicates_s": round(med(again_s), 3),
+        "master_after_sync_s": round(med(master_s), 3),
         "peak_rss_mb": round(med(peaks), 1),
         "peak_rss_workers_mb": round(med(kid_peaks), 1),
         "openpyxl_read_only_s": round(med(opx_s), 3),
