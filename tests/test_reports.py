@@ -241,3 +241,20 @@ def test_libreoffice_prints_the_master_with_its_dashboard(
                               text=True, check=True).stdout  # fmt: skip
         assert "Programme dashboard" in text and "Sessions held against plan" in text
         assert "Indicator tracking table" in text
+
+
+def test_coordinator_and_manager_sheets_never_go_into_a_pair_workbook(demo: Path) -> None:
+    from toolkit.report_text import report_text
+    from toolkit.text import LANGUAGES
+
+    master_only = {"Pairs", "Submissions", "Data quality", "Conflicts",
+                   "Passwords (coordinator only)"}  # fmt: skip
+    for lang in LANGUAGES:
+        master_only |= {report_text("indicators", f"{key}_sheet", lang)
+                        for key in ("tracking", "disaggregation", "dashboard")}  # fmt: skip
+        master_only.add(report_text("followup", "sheet", lang))
+    workbooks = sorted((demo / "outbox").glob("*.xlsx"))
+    assert len(workbooks) >= 14
+    for path in workbooks:
+        names = set(CalamineWorkbook.from_path(str(path)).sheet_names)
+        assert not names & master_only, (path.name, names & master_only)
