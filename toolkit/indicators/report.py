@@ -18,8 +18,8 @@ from toolkit.framework import Framework
 from toolkit.framework_model import Indicator, status
 from toolkit.indicators.completeness import Completeness, completeness
 from toolkit.indicators.inputs import IndicatorInputs
-from toolkit.indicators.periods import Period, months_completed
-from toolkit.indicators.units import CUMULATIVE, UNIT_COLUMNS, Cohort, compute_units
+from toolkit.indicators.periods import Period, months_completed, quarters
+from toolkit.indicators.units import CUMULATIVE, UNIT_COLUMNS, compute_units
 
 TIDY_COLUMNS = [
     "code", "period", "dimension", "group", "numerator", "denominator", "value", "people", "unit",
@@ -87,7 +87,7 @@ def compute_report(inputs: IndicatorInputs) -> IndicatorReport:
     # adds nothing to a figure, and its person is not "behind" it.
     units = units[units["denominator"] > 0].reset_index(drop=True)
     units = _with_attributes(units, inputs.people)
-    periods = Cohort(inputs).periods
+    periods = quarters(inputs.cycle_start, inputs.cycle_months, inputs.as_of)
     unit_of = {i.code: i.unit for i in fw.indicators}
     comp = unit_of.get("COMP", "number")
     for d in fw.domains:
