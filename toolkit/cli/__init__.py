@@ -243,8 +243,8 @@ def _write_anonymous(folder: Path, as_of: dt.date | None) -> None:
         result = write_anonymous(pf, ledger, programme, framework_for(folder, programme),
                                  as_of=as_of)  # fmt: skip
     click.echo(
-        f"Wrote {result.path} (as of {result.report.as_of.isoformat()}): pair codes only, no "
-        "names or free text, figures about fewer than 3 people suppressed."
+        f"Wrote {result.path} (as of {result.report.as_of.isoformat()}): no names, no free "
+        "text, no follow-up list, and figures about fewer than 3 people suppressed."
     )
 
 
