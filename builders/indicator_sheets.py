@@ -7,14 +7,12 @@ people is left out (:mod:`toolkit.privacy`) and the sheet says so.
 
 from __future__ import annotations
 
-import pandas as pd
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from builders.printable import write_header_row
 from builders.xlsx import Book, finish_table, write_value
 from toolkit.framework import Framework
-from toolkit.framework_model import Indicator
 from toolkit.framework_model import status as rag
 from toolkit.indicators import (
     CUMULATIVE,
@@ -22,8 +20,8 @@ from toolkit.indicators import (
     TOTAL,
     IndicatorReport,
     TrackingRow,
-    pct_of_target,
 )
+from toolkit.indicators.report import number, tracking_row
 from toolkit.privacy import suppression
 from toolkit.report_text import report_text
 from toolkit.text import tr
@@ -128,40 +126,14 @@ def write_tracking_table(
 
 
 def _rows(report: IndicatorReport, framework: Framework) -> list[TrackingRow]:
-    """The tracking rows, each competency domain's COMP after COMP."""
+    """The tracking rows, each competency domain's COMP after COMP (under COMP's target)."""
     out = []
     for row in report.tracking:
         out.append(row)
-        if row.code == "COMP":
-            indicator = framework.indicator("COMP")
-            for domain in framework.domains:
-                out.append(_domain_row(report, row, indicator, domain.code))
+        indicator = framework.indicator(row.code)
+        if row.code == "COMP" and indicator is not None:
+            out += [tracking_row(report, indicator, f"COMP-{d.code}") for d in framework.domains]
     return out
-
-
-def _domain_row(report: IndicatorReport, comp: TrackingRow, indicator: Indicator, domain: str
-                ) -> TrackingRow:  # fmt: skip
-    code = f"COMP-{domain}"
-    total = report.row(code) or {}
-    value = _number(total.get("value"))
-    return TrackingRow(
-        code=code, name=comp.name, kind=comp.kind, unit=comp.unit, baseline=comp.baseline,
-        baseline_note=comp.baseline_note, target=comp.target, direction=comp.direction,
-        by_quarter={p.code: _number((report.row(code, p.code) or {}).get("value"))
-                    for p in report.periods},
-        cumulative=value, numerator=float(total.get("numerator", 0.0)),  # type: ignore[arg-type]
-        denominator=float(total.get("denominator", 0.0)),  # type: ignore[arg-type]
-        people=int(total.get("people", 0)),  # type: ignore[call-overload]
-        pct_of_target=pct_of_target(indicator, value),
-        status=rag(indicator, value) or "no_data",
-        responsible=comp.responsible,
-    )  # fmt: skip
-
-
-def _number(value: object) -> float | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return float(value)  # type: ignore[arg-type]
 
 
 Key = tuple[str, str, str, str]
@@ -261,10 +233,10 @@ def write_disaggregation(
         else:
             for c, (value, style) in enumerate(
                 ((rec.numerator, "plain"), (rec.denominator, "plain"),
-                 (_number(rec.value), "figure_bold"), (rec.people, "count")), start=4,
+                 (number(rec.value), "figure_bold"), (rec.people, "count")), start=4,
             ):  # fmt: skip
                 write_value(ws, r, c, value, fmt[style])
-            status = (rag(indicator, _number(rec.value)) if indicator else "") or "no_data"
+            status = (rag(indicator, number(rec.value)) if indicator else "") or "no_data"
         ws.write_string(r, 8, status_label(status, lang), fmt[f"status_{status}"])
         r += 1
     notes = t("disaggregation_notes", lang)

@@ -16,7 +16,6 @@ blanked.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -31,7 +30,8 @@ from toolkit import yamlio
 from toolkit.errors import ConfigError
 from toolkit.framework import Framework
 from toolkit.framework_parts import Role
-from toolkit.indicators import IndicatorReport, TrackingRow
+from toolkit.indicators import IndicatorReport, TrackingRow, periods
+from toolkit.indicators.units import rating as parse_rating
 from toolkit.messages import Finding, finding
 from toolkit.report_text import report_text
 from toolkit.text import Text, normalise, tr
@@ -137,20 +137,13 @@ def outcome_of(ratings: Mapping[str, str]) -> Outcome:
     """
     good = poor = 0
     for key in ("mentee_satisfaction", "mentor_satisfaction"):
-        rating = _rating(ratings.get(key, ""))
+        rating = parse_rating(ratings.get(key, ""))
         good += rating is not None and rating >= GOOD_RATING
         poor += rating is not None and rating <= POOR_RATING
     goals = ratings.get("goals_status", "")
     good += goals in GOOD_GOALS
     poor += goals in POOR_GOALS
     return "worked" if good > poor else "did_not_work" if poor > good else "mixed"
-
-
-def _rating(value: str) -> int | None:
-    try:
-        return int(float(value))
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -431,11 +424,7 @@ def review_content(
 
 def cycle_end(programme: Programme) -> dt.date:
     """The last day of the programme's cycle."""
-    start = programme.cycle.start_date
-    months = start.month - 1 + programme.cycle.months
-    year, month = start.year + months // 12, months % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day) - dt.timedelta(days=1)
+    return periods.cycle_end(programme.cycle.start_date, programme.cycle.months)
 
 
 def review_period(

@@ -31,11 +31,11 @@ class IndicatorInputs:
     @cached_property
     def ended_on(self) -> dict[str, dt.date]:
         """Each ended pair's end date (``mentorkit pair end``)."""
-        return {e.pair_id: _date(e.ended_on) or self.as_of for e in self.endings}
+        return {e.pair_id: parse_date(e.ended_on) or self.as_of for e in self.endings}
 
     def matched_on(self, pair: PairRecord) -> dt.date:
         """The day the pair was matched: when it was recorded in the ledger."""
-        return _date(pair.created_at) or self.cycle_start
+        return parse_date(pair.created_at) or self.cycle_start
 
 
 def inputs_from_ledger(
@@ -71,12 +71,9 @@ def inputs_from_ledger(
     )
 
 
-def _date(text: str | None) -> dt.date | None:
+def parse_date(text: str | None) -> dt.date | None:
     """A date from an ISO date or timestamp; None when it is not one."""
     try:
         return dt.date.fromisoformat(str(text)[:10])
     except (TypeError, ValueError):
         return None
-
-
-parse_date = _date

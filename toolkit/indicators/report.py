@@ -96,7 +96,7 @@ def compute_report(inputs: IndicatorInputs) -> IndicatorReport:
     report = IndicatorReport(
         tidy, units, periods, inputs.as_of, inputs.cycle_start, inputs.cycle_months
     )
-    tracking = [_tracking(report, i) for i in fw.indicators]
+    tracking = [tracking_row(report, i) for i in fw.indicators]
     return dataclasses.replace(report, tracking=tracking, completeness=completeness(inputs))
 
 
@@ -193,15 +193,20 @@ def _value(num: float, den: float, unit: str) -> float | None:
     return round(100.0 * num / den if unit == "percent" else num / den, 1)
 
 
-def _tracking(report: IndicatorReport, indicator: Indicator) -> TrackingRow:
+def tracking_row(
+    report: IndicatorReport, indicator: Indicator, code: str | None = None
+) -> TrackingRow:
+    """One line of the tracking table: the indicator's figures, or those of ``code`` (such as
+    ``COMP-data``) under the indicator's target and thresholds."""
+    code = code or indicator.code
     by_quarter = {}
     for period in report.periods:
-        row = report.row(indicator.code, period.code)
-        by_quarter[period.code] = _number(row["value"]) if row else None
-    total = report.row(indicator.code) or {}
-    value = _number(total.get("value"))
+        row = report.row(code, period.code)
+        by_quarter[period.code] = number(row["value"]) if row else None
+    total = report.row(code) or {}
+    value = number(total.get("value"))
     return TrackingRow(
-        code=indicator.code,
+        code=code,
         name=dict(indicator.name),
         kind=indicator.kind,
         unit=indicator.unit,
@@ -220,7 +225,7 @@ def _tracking(report: IndicatorReport, indicator: Indicator) -> TrackingRow:
     )
 
 
-def _number(value: object) -> float | None:
+def number(value: object) -> float | None:
     """A figure as a float, or None for no data (None or NaN)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None

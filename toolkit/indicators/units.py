@@ -283,7 +283,8 @@ def _endings(c: Cohort, units: _Units) -> None:
             units.add("END", [code], p, float(early and inside), 1.0)
 
 
-def _rating(text: str | None) -> int | None:
+def rating(text: str | None) -> int | None:
+    """A rating typed as a code ('3', '3.0'); None when it is not a number."""
     try:
         return int(float(str(text)))
     except (TypeError, ValueError):
@@ -314,9 +315,9 @@ def _competencies(c: Cohort, units: _Units) -> None:
                 continue
             by_quarter: list[int | None] = [None]
             for q in range(1, c.begun + 1):
-                rating = _rating(row.get(f"q{q}"))
-                by_quarter.append(rating if rating is not None else by_quarter[-1])
-            baseline = _rating(row.get("baseline"))
+                given = rating(row.get(f"q{q}"))
+                by_quarter.append(given if given is not None else by_quarter[-1])
+            baseline = rating(row.get("baseline"))
             milestones.append((domain, baseline, bool(row.get("evidence")), by_quarter))
         if not milestones:
             continue
@@ -364,7 +365,7 @@ def _ratings(c: Cohort, units: _Units) -> None:
             periods = (period.code, CUMULATIVE)
             for code, field, mentor in (("SATE", "mentee_satisfaction", False),
                                         ("SATR", "mentor_satisfaction", True)):  # fmt: skip
-                score = _rating(row.get(field))
+                score = rating(row.get(field))
                 if score is not None and 1 <= score <= 5:
                     units.add(code, periods, p, float(score), 1.0, mentor=mentor)
             if row.get("goals_status"):
