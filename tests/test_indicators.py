@@ -319,6 +319,17 @@ def test_nothing_yet_gives_rows_without_values() -> None:
     assert [p.code for p in report.periods] == ["Q1"]
 
 
+def test_a_reference_date_before_the_cycle_starts_gives_no_figures() -> None:
+    # The pairs are built (and the master written) in December, before a January cycle.
+    pairs = [_pair("P1", "M1", "E1", "2025-12-12"), _pair("P2", "M2", "E2", "2025-12-12")]
+    report = compute_report(_inputs(dt.date(2025, 12, 12), pairs=pairs, values={},
+                                    submissions=[], endings=[]))  # fmt: skip
+    totals = report.tidy[report.tidy.dimension == "total"].set_index("code")
+    # The pairs are matched and none has ended or been re-matched; nothing else is due yet.
+    assert totals.loc[["REM", "END"], "value"].tolist() == [0.0, 0.0]
+    assert totals.drop(["REM", "END"])["value"].isna().all()
+
+
 def test_months_elapsed_boundaries() -> None:
     start = dt.date(2026, 1, 15)
     assert months_elapsed(start, dt.date(2026, 1, 1), 12) == 0

@@ -201,6 +201,8 @@ def _frequency(c: Cohort, units: _Units) -> None:
             if not c.active_at(p, end):
                 continue
             begin = max(c.start, c.inputs.matched_on(p))
+            if end < begin:  # before the cycle (or the match): no gap to judge yet
+                continue
             points = [begin, *(d for d in held[p.pair_id] if begin <= d <= end), end]
             since = period.start if period else begin
             gap = max((b - a).days for a, b in itertools.pairwise(points) if b >= since)
