@@ -150,7 +150,8 @@ def examine(
         notes.append(finding("IDN008", file=name, value=ident.pair_id, detail=when))
     if not encrypted and _issued_encrypted(ctx, ident.pair_id):
         notes.append(finding("FIL015", file=name, value=ident.pair_id))
-    notes += _implausible_dates(snapshot, ctx, name, ident.language)
+    created = dt.date.fromisoformat(pair.created_at[:10]) if pair else None
+    notes += _implausible_dates(snapshot, ctx, name, ident.language, created)
     saved_at = _saved_in_utc(saved_at, ident, country, name, notes)
     # Values read: the cells that hold something (an empty cell is read, but holds nothing).
     counts = dict(sorted(Counter(k[0] for k, v in snapshot.values.items() if v).items()))
@@ -204,14 +205,21 @@ DATE_MARGIN = dt.timedelta(days=92)
 
 
 def _implausible_dates(
-    snapshot: Snapshot, ctx: ExamineContext, name: str, lang: str
+    snapshot: Snapshot,
+    ctx: ExamineContext,
+    name: str,
+    lang: str,
+    created: dt.date | None = None,
 ) -> list[Finding]:
-    """A warning for each date before the cycle started or well after it ended: a typing
-    slip such as 2062 for 2026 (the value is kept)."""
+    """A warning for each date before the cycle started (or before the pair was created, when
+    that was earlier: a pair matched in December may sign its agreement before a January
+    start) or well after the cycle ended: a typing slip such as 2062 for 2026 (the value is
+    kept)."""
     cycle = ctx.programme.cycle
-    start = cycle.start_date.replace(day=1)
-    months = start.month - 1 + cycle.months
-    end = dt.date(start.year + months // 12, months % 12 + 1, 1) + DATE_MARGIN
+    first = cycle.start_date.replace(day=1)
+    months = first.month - 1 + cycle.months
+    end = dt.date(first.year + months // 12, months % 12 + 1, 1) + DATE_MARGIN
+    start = min(first, created) if created else first
     notes = []
     for key, value in snapshot.values.items():
         spec = ctx.contract.tool(key[0]).field(key[2])

@@ -626,3 +626,27 @@ def test_an_older_save_cannot_bring_back_what_the_newer_save_of_its_copy_emptied
     values = ledger_values("P001")
     assert ("agreement", "", "goal_3") not in values
     assert values[("agreement", "", "goal_1")] == "Goal one"
+
+
+def test_an_agreement_signed_after_the_match_but_before_the_cycle_is_plausible(
+    tmp_path: Path,
+) -> None:
+    # Pairs matched and issued in December for a January cycle sign in December: no "VAL019".
+    # A date before the pair even existed is still a slip, and still warned.
+    root = tmp_path / "prog"
+    issued = dt.datetime(2025, 12, 10, 9, 0, tzinfo=dt.timezone.utc)
+    create_programme(
+        root, programme_id="test", name="Test Programme", cohort="2026-A", start_date=START,
+        people=PEOPLE, pairs=PAIRS, secret="test-secret", now=issued,
+    )  # fmt: skip
+    built = build_programme(root, now=issued, as_of=issued.date())
+    contract = load_contract()
+    for w, signed in zip(built.workbooks[:2], ("2025-12-20", "2025-11-20"), strict=True):
+        f = PairWorkbookFiller(w.path, contract, PAIR_LANG[w.pair_id])
+        f.set("start", "returned_by", "mentee")
+        f.set("agreement", "mentee_signed_on", dt.date.fromisoformat(signed))
+        f.save(root / "inbox" / f"{w.pair_id}.xlsx")
+    outcomes = {o.pair_id: o for o in sync_programme(root, now=RETURNED).files}
+    december, november = (outcomes[w.pair_id] for w in built.workbooks[:2])
+    assert [x.code for x in december.findings] == []
+    assert [(x.code, x.value) for x in november.findings] == [("VAL019", "2025-11-20")]
