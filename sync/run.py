@@ -386,8 +386,11 @@ class _Ingest:
                 reversed([issued, *earlier]), key=lambda base: _distance(base, snapshot.values)
             )
             bases = (last, closest)
-            if closest is not last and _distance(closest, snapshot.values) == 0:
-                # Exactly an earlier state of this copy: an old attachment sent again.
+            if _distance(closest, snapshot.values) == 0 and (
+                closest is not last or self.ledger.newer_revision_returned(pair_id, revision, copy)
+            ):
+                # Exactly an earlier state of this copy (of this revision, or of an older
+                # revision after the copy sent a newer one): an old attachment sent again.
                 outcome.findings.append(finding("FIL011", file=outcome.name))
         else:
             # A copy's first return can only bring values this workbook has never held (as

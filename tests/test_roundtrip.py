@@ -372,6 +372,28 @@ def test_a_copy_that_looks_like_an_older_return_is_reported_not_applied(
     ]
 
 
+def test_an_older_revision_sent_again_after_a_newer_one_is_reported(
+    programme: Path, fill, ledger_values
+) -> None:
+    """After a refresh, the copy returns the new revision; its round 1 attachment, found in the
+    mailbox and sent again, holds exactly its first return: an older copy ("FIL011")."""
+    from builders.programme import build_programme
+
+    first = fill("P001")
+    first.set("agreement", "goal_1", "Learn DHIS2")
+    _send(first, programme, "round1.xlsx")
+    later = RETURNED + dt.timedelta(days=5)
+    refreshed = build_programme(programme, refresh=True, now=later)
+    second = fill("P001", next(w.path for w in refreshed.workbooks if w.pair_id == "P001"))
+    second.set("agreement", "goal_1", "Learn R")
+    _send(second, programme, "round2.xlsx")
+    [outcome] = _send(first, programme, "old again.xlsx", saved=later + dt.timedelta(days=1))
+    assert outcome.status == "accepted" and outcome.revision == 1
+    assert [x.code for x in outcome.findings][:1] == ["FIL011"]
+    assert (outcome.values_new, outcome.values_changed) == (0, 0)
+    assert ledger_values("P001")[("agreement", "", "goal_1")] == "Learn R"
+
+
 def test_a_new_entry_typed_into_an_old_attachment_erases_nothing(
     programme: Path, fill, ledger_values
 ) -> None:

@@ -706,6 +706,15 @@ class Ledger:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    def newer_revision_returned(self, pair_id: str, revision: int, returned_by: str) -> bool:
+        """Whether the same copy of a pair already returned a later revision than this one."""
+        row = self.conn.execute(
+            "SELECT 1 FROM submissions WHERE pair_id = ? AND returned_by = ? AND revision > ? "
+            "AND status = 'accepted' LIMIT 1",
+            (pair_id, returned_by, revision),
+        ).fetchone()
+        return row is not None
+
     def accepted_sha256s(self) -> set[str]:
         """The SHA-256 of every accepted file: a file among them is a duplicate."""
         rows = self.conn.execute("SELECT sha256 FROM submissions WHERE status = 'accepted'")
