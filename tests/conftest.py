@@ -101,3 +101,20 @@ def soffice() -> str:
     if found is None:
         pytest.skip("LibreOffice (soffice) is not installed; CI installs it and runs this test")
     return found
+
+
+@pytest.fixture(scope="session")
+def demo_year(tmp_path_factory: pytest.TempPathFactory):
+    """One run of ``mentorkit demo`` (seed 7) shared by the test modules that read what it
+    leaves. It runs as on a machine without LibreOffice (so its files are the same on every
+    machine, and the demo's "not installed" path is exercised); tests/test_cli.py runs it with
+    LibreOffice."""
+    from toolkit.demo import run_demo
+
+    root = tmp_path_factory.mktemp("demo-year") / "demo"
+    said: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("toolkit.demo.year.find_libreoffice", lambda: None)
+        result = run_demo(root, seed=7, echo=said.append)
+    result.said = said  # type: ignore[attr-defined]
+    return result

@@ -92,13 +92,49 @@ def test_schema_prints_json_naming_the_four_tools(runner: CliRunner) -> None:
     assert tools == ["start", "agreement", "competencies", "sessions", "reflection"]
 
 
-def test_demo_then_sync_changes_nothing(runner: CliRunner, tmp_path: Path) -> None:
-    root = tmp_path / "demo"
-    result = runner.invoke(cli, ["demo", str(root)])
-    assert result.exit_code == 0, result.output
-    assert "Where to look" in result.output
-    assert len(list((root / "outbox").glob("*.xlsx"))) == 14
-    assert len(list((root / "quarantine").glob("*.reason.txt"))) == 1
+@pytest.fixture(scope="module")
+def demo_twice(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str]]:
+    """``mentorkit demo DIR --seed 7`` run twice, as a user would, with LibreOffice: each
+    run's folder and output."""
+    from tests.conftest import soffice_path
+
+    if soffice_path() is None:
+        pytest.skip("LibreOffice (soffice) is not installed; CI installs it and runs this test")
+    runs = []
+    for n in (1, 2):
+        root = tmp_path_factory.mktemp(f"demo{n}") / "y"
+        result = CliRunner().invoke(cli, ["demo", str(root), "--seed", "7"])
+        assert result.exit_code == 0, result.output
+        runs.append((root, result.output))
+    return runs
+
+
+@pytest.mark.libreoffice
+def test_demo_twice_with_the_same_seed_gives_the_same_ledger(demo_twice) -> None:
+    from toolkit.demo.digest import ledger_digest
+
+    (first, said_first), (second, said_second) = demo_twice
+    digests = [line for line in (said_first + said_second).splitlines()
+               if line.startswith("Ledger digest: ")]  # fmt: skip
+    assert len(digests) == 2 and digests[0] == digests[1]
+    # Byte for byte too, except the one .ods LibreOffice orders differently on each run.
+    with Ledger(first / "mentorkit.db") as a, Ledger(second / "mentorkit.db") as b:
+        files_a = {(s.file_name, s.sha256) for s in a.submissions()}
+        files_b = {(s.file_name, s.sha256) for s in b.submissions()}
+    differ = {name for name, _ in files_a ^ files_b}
+    assert all(name.endswith(".ods") for name in differ) and len(differ) <= 1
+    # The digest is the ledger's, with only that file's bytes left out.
+    with Ledger(first / "mentorkit.db") as a:
+        varying = [s.sha256 for s in a.submissions() if s.file_name.endswith(".ods")]
+    assert digests[0] == f"Ledger digest: {ledger_digest(first / 'mentorkit.db', varying)}"
+
+
+@pytest.mark.libreoffice
+def test_demo_then_sync_changes_nothing(runner: CliRunner, demo_twice) -> None:
+    root, said = demo_twice[0]
+    assert "Where to look" in said
+    assert len(list((root / "outbox").glob("*_r1.xlsx"))) == 49  # 48 pairs and the re-match
+    assert len(list((root / "quarantine").glob("*.reason.txt"))) == 2
     with Ledger(root / "mentorkit.db") as ledger:
         before = (ledger.value_count(), len(ledger.submissions()), ledger.current_values())
 
@@ -109,33 +145,32 @@ def test_demo_then_sync_changes_nothing(runner: CliRunner, tmp_path: Path) -> No
         assert (ledger.value_count(), len(ledger.submissions()), ledger.current_values()) == before
 
 
-def test_demo_shows_how_each_odd_return_was_handled(
-    runner: CliRunner, tmp_path: Path, soffice: str
-) -> None:
+@pytest.mark.libreoffice
+def test_demo_shows_how_each_odd_return_was_handled(demo_twice) -> None:
     from python_calamine import CalamineWorkbook
 
-    root = tmp_path / "demo"
-    assert runner.invoke(cli, ["demo", str(root)]).exit_code == 0
+    from toolkit.demo import year
+
+    root, _ = demo_twice[0]
+    with Ledger(root / "mentorkit.db") as ledger:
+        pair_of = {p.mentee_id: p.pair_id for p in reversed(ledger.pairs())}
+        language = {p.pair_id: p.language for p in ledger.pairs()}
     wb = CalamineWorkbook.from_path(str(root / "master.xlsx"))
     submissions = wb.get_sheet_by_name("Submissions").to_python()[4:]
     quality = wb.get_sheet_by_name("Data quality").to_python()[4:]
     handled = {(r[3], r[9], r[10]) for r in submissions}
-    assert ("Re_ classeur P006 (2).ods", "accepted", "") in handled  # LibreOffice .ods
-    assert ("Re_ workbook P003 (2).xlsx", "accepted", "") in handled  # LibreOffice .xlsx
-    assert ("Re_ workbook P002 (1).xlsx", "duplicate", "FIL005") in handled
-    assert ("P007 renvoi.xlsx", "quarantined", "FIL002") in handled
-    assert ("Fwd_ old workbook P010.xlsx", "FIL011") in {(r[1], r[3]) for r in quality}
-    assert len(list((root / "outbox" / "receipts").glob("receipt_*.xlsx"))) == 15 + 14 + 13 + 12
-
-
-def test_the_demo_says_plainly_when_libreoffice_is_missing(tmp_path: Path, monkeypatch) -> None:
-    import shutil
-
-    from toolkit.cli.demo import run_demo
-
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    said: list[str] = []
-    result = run_demo(tmp_path / "demo", echo=said.append)
-    assert any("LibreOffice (soffice) is not installed" in line for line in said)
-    names = [o.name for r in result.rounds for o in r.files]
-    assert "Re_ classeur P006 (2).xlsx" in names and not any(n.endswith(".ods") for n in names)
+    word = {"en": "workbook", "fr": "classeur", "es": "libro", "pt": "livro"}
+    for mentee, fmt in year.LIBREOFFICE.items():
+        pid = pair_of[mentee]
+        quarter = "Q2" if language[pid] == "en" else "T2"
+        name = f"Re_ {word[language[pid]]} {pid} ({quarter}).{fmt}"
+        assert (name, "accepted", "") in handled, name  # re-saved by LibreOffice
+    statuses = {(r[9], r[10]) for r in submissions}
+    assert {
+        ("duplicate", "FIL005"),
+        ("quarantined", "FIL002"),
+        ("quarantined", "FIL004"),
+    } <= statuses
+    stale = pair_of[year.STALE]
+    assert any(r[3] == "FIL011" and stale in r[1] for r in quality)
+    assert len(list((root / "outbox" / "receipts").glob("receipt_*.xlsx"))) == len(submissions)

@@ -276,22 +276,35 @@ def schema(folder: Path | None, indent: int) -> None:
     metavar="[DIR]",
     default=Path("mentorkit-demo"),
 )
-@click.option("--seed", default=7, show_default=True, help="Seed of the simulated returns.")
+@click.option(
+    "--seed",
+    default=7,
+    show_default=True,
+    help="Seed of the simulated year: the same seed gives the same ledger (the demo prints its "
+    "digest).",
+)
+@click.option(
+    "--no-libreoffice",
+    is_flag=True,
+    help="Do not use LibreOffice even when it is installed (its two re-saved returns are then "
+    "sent as Excel files).",
+)
 @handle_errors
-def demo(folder: Path, seed: int) -> None:
-    """Run the whole cycle on an example cohort in DIR (default ./mentorkit-demo).
+def demo(folder: Path, seed: int, no_libreoffice: bool) -> None:
+    """Play a whole 12-month cycle on an example cohort in DIR (default ./mentorkit-demo).
 
-    Creates the programme, builds 14 pair workbooks, simulates a year of returns, one round
-    after each quarter, filled the way people fill them (a duplicate, a damaged file, a stale
-    copy, typing mistakes, a late return, a missed one and, when LibreOffice is installed, an
-    .xlsx and an .ods re-saved by it), syncs them, writes the receipts, and regenerates the
-    master workbook. It ends by saying where to look and what the year holds.
+    48 pairs in six countries and four languages, matched by the matching engine: the
+    workbooks are built, returned after each quarter the way people return them (late,
+    missing, damaged, duplicated, stale, password-protected, from a mentor's and a mentee's
+    copy, re-saved by LibreOffice when it is installed), synced with receipts, refreshed each
+    quarter; one pair ends and its mentee is re-matched. It shows its progress, writes the
+    master workbook, the anonymous report and the annual review, and ends by saying where to
+    look.
     """  # fmt: skip
-    from toolkit.cli.demo import run_demo, where_to_look
+    from toolkit.demo import run_demo, where_to_look
 
-    result = run_demo(folder, seed=seed, echo=click.echo)
-    click.echo(where_to_look(folder))
-    assert result.master is not None
+    result = run_demo(folder, seed=seed, echo=click.echo, libreoffice=not no_libreoffice)
+    click.echo(where_to_look(result))
 
 
 @cli.command()
