@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from builders import pictures
 from builders.pictures import PictureError, PictureRequest, png_size, render_pictures
+from toolkit.cli.samples import PICTURES_FOLDER, draw_pictures, picture_samples
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 MASTER = SAMPLES / "master.xlsx"
@@ -45,22 +46,29 @@ def use_tools(monkeypatch: pytest.MonkeyPatch, soffice: str | None, pdftoppm: st
     monkeypatch.setattr(pictures.shutil, "which", lambda name: found.get(name))
 
 
-def test_renders_the_dashboard_as_a_png_that_is_not_blank(soffice: str, tmp_path: Path) -> None:
+def test_draws_the_pictures_of_the_samples_as_pngs_that_are_not_blank(
+    soffice: str, tmp_path: Path
+) -> None:
     if shutil.which("pdftoppm") is None:
         pytest.fail("pdftoppm (poppler-utils) is required with LibreOffice; .ci/run installs it")
-    requests = [
-        PictureRequest(MASTER, "Dashboard", "dashboard.png"),
-        PictureRequest(PAIR, "Competencies", "competencies.png"),  # the third sheet
-    ]
-    drawn = render_pictures(requests, tmp_path / "pictures")
-    assert [p.path.name for p in drawn] == ["dashboard.png", "competencies.png"]
+    for workbook in SAMPLES.glob("*.xlsx"):
+        shutil.copy(workbook, tmp_path / workbook.name)
+    (returned,) = SAMPLES.glob("pair-workbook-returned-*.xlsx")
+    lang = returned.stem.rsplit("-", 1)[1]
+    stale = tmp_path / PICTURES_FOLDER / "old-picture.png"
+    stale.parent.mkdir()
+    stale.write_bytes(b"")
+    drawn = draw_pictures(tmp_path, picture_samples(lang, "en"))
+    committed = sorted(p.name for p in (SAMPLES / PICTURES_FOLDER).glob("*.png"))
+    assert sorted(p.path.name for p in drawn) == committed
+    assert sorted(p.name for p in (tmp_path / PICTURES_FOLDER).iterdir()) == committed
     for picture in drawn:
         assert picture.path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         assert png_size(picture.path) == (picture.width, picture.height)
         assert 800 <= picture.width <= 2000 and 500 <= picture.height <= 2000  # a page at 100 dpi
         assert 10_000 <= picture.size_bytes <= 400_000
         assert len(set(png_pixels(picture.path))) > 50, f"{picture.path.name} looks blank"
-    assert drawn[0].path.read_bytes() != drawn[1].path.read_bytes()
+    assert len({p.path.read_bytes() for p in drawn}) == len(drawn)  # each a different sheet
 
 
 def test_the_copy_to_print_shows_only_the_sheet_asked_for(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
+from builders.receipt import _T as RECEIPT_LABELS
 from toolkit.cli import cli
 from toolkit.cli.samples import PICTURES_FOLDER, README
 
@@ -72,6 +73,36 @@ def test_sample_is_up_to_date(regenerated: tuple[Path, str], name: str) -> None:
     assert contents(COMMITTED / name) == contents(target / name), (
         f"sample_workbooks/{name} is out of date: run 'mentorkit samples sample_workbooks'"
     )
+
+
+def identity(path: Path) -> dict[str, str]:
+    """The hidden, signed sheet of a pair workbook, as a dict."""
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("_mentorkit").to_python()
+    return {str(row[0]): str(row[1]) for row in rows}
+
+
+def test_the_samples_are_what_their_names_say() -> None:
+    blanks = sorted(COMMITTED.glob("pair-workbook-blank-*.xlsx"))
+    for blank in blanks:
+        lang = blank.stem.rsplit("-", 1)[1]
+        assert identity(blank)["language"] == lang and identity(blank)["revision"] == "1"
+    (returned,) = COMMITTED.glob("pair-workbook-returned-*.xlsx")
+    lang = returned.stem.rsplit("-", 1)[1]
+    pair = identity(returned)["pair_id"]
+    assert identity(returned)["language"] == lang
+    (blank_of_lang,) = [b for b in blanks if b.stem.endswith(f"-{lang}")]
+    typed = sum(
+        1 for rows in contents(returned).values() for row in rows for cell in row if cell != ""
+    )
+    issued = sum(
+        1 for rows in contents(blank_of_lang).values() for row in rows for cell in row if cell != ""
+    )
+    assert typed > issued + 100, "the returned sample holds hardly more than a blank one"
+    receipt = contents(COMMITTED / f"receipt-{lang}.xlsx")
+    rows = {str(row[0]): str(row[1]) for rows in receipt.values() for row in rows if row}
+    revision = identity(returned)["revision"]
+    assert rows[RECEIPT_LABELS["pair"][lang]] == f"{pair} (r{revision})"
+    assert rows[RECEIPT_LABELS["result"][lang]] == RECEIPT_LABELS["accepted"][lang]
 
 
 def test_samples_readme_is_up_to_date(regenerated: tuple[Path, str]) -> None:

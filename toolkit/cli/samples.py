@@ -26,7 +26,7 @@ from python_calamine import CalamineWorkbook
 
 from builders.pictures import Picture, PictureError, PictureRequest, render_pictures
 from builders.receipt import RECEIPTS_FOLDER, receipt_name
-from toolkit.cli.demo import BUILT_AT, run_demo
+from toolkit.cli.demo import run_demo
 from toolkit.contract import load_contract
 from toolkit.countries import default_countries
 from toolkit.framework import load_framework
@@ -113,9 +113,8 @@ def write_samples(target: Path, *, pictures: bool = True) -> SamplesResult:
                 old.unlink()
                 result.removed.append(old)
     if pictures:
-        requests = [PictureRequest(target / p.sample, p.sheet, p.name) for p in chosen.pictures]
         try:
-            result.pictures = render_pictures(requests, target / PICTURES_FOLDER)
+            result.pictures = draw_pictures(target, chosen.pictures)
         except PictureError as exc:
             if not exc.findings or exc.findings[0].code not in ("PIC001", "PIC002"):
                 raise
@@ -134,6 +133,7 @@ def choose_samples(root: Path) -> SampleSet:
         people = ledger.people()
         languages = [lang for lang in LANGUAGES if any(p.language == lang for p in pairs.values())]
         first_issue: dict[str, tuple[str, str, int, str]] = {}
+        first_issued = dt.datetime.fromisoformat(min(r[2] for r in ledger.revisions()))
         for pair_id, revision, issued_at, file_name in ledger.revisions():
             lang = pairs[pair_id].language
             issue = (issued_at, pair_id, revision, file_name)
@@ -148,7 +148,7 @@ def choose_samples(root: Path) -> SampleSet:
                 f"revision {revision}): {titles}, and the pair's printable Guide. Only the "
                 "pale yellow cells can be typed in.",
             ))  # fmt: skip
-        returned, lang, filled = _returned(ledger, pairs, programme.default_language)
+        returned, lang, filled = _returned(root, ledger, pairs, programme.default_language)
         tool_titles = {tool.code: tool.title["en"] for tool in contract.tools}
         typed = ", ".join(
             f"{filled[code]} in {tool_titles.get(code, code)}"
@@ -174,9 +174,10 @@ def choose_samples(root: Path) -> SampleSet:
     samples.append(Sample(
         "roster.xlsx", folder.roster,
         f"The demo roster: {roles['mentor']} mentors and {roles['mentee']} mentees on the People "
-        f"sheet, {len(roster.pairs)} pairs typed on the Pairs sheet.",
+        "sheet, " + (f"{len(roster.pairs)} pairs on the Pairs sheet." if roster.pairs else
+                     "and an empty Pairs sheet (the pairs come from matching)."),
     ))  # fmt: skip
-    samples.append(_matches(root))
+    samples.append(_matches(root, first_issued))
     samples.append(Sample(
         "master.xlsx", root / "master.xlsx",
         "The coordinator's master workbook after the demo's year (its last returns arrived on "
@@ -195,19 +196,26 @@ def choose_samples(root: Path) -> SampleSet:
         f"What `mentorkit review` writes for the steering group after the demo's year: "
         f"{_sheets(review)}, with a Decision column for each recommendation.",
     ))  # fmt: skip
-    lang_of_returned = lang
-    competencies = contract.tool("competencies").title[lang_of_returned]
-    sessions = contract.tool("sessions").title[lang_of_returned]
-    returned_name = f"pair-workbook-returned-{lang_of_returned}.xlsx"
-    dashboard = report_text("indicators", "dashboard_sheet", programme.default_language)
-    pictures = [
+    pictures = picture_samples(lang, programme.default_language)
+    return SampleSet(samples, pictures, _readme(root, programme, pairs, people, samples, pictures))
+
+
+def picture_samples(lang: str, master_language: str) -> list[PictureSample]:
+    """The README's pictures: two sheets of the returned pair workbook in ``lang``, and the
+    Dashboard of the master workbook (whose sheets are in ``master_language``)."""
+    contract = load_contract(load_framework())
+    competencies = contract.tool("competencies").title[lang]
+    sessions = contract.tool("sessions").title[lang]
+    returned = f"pair-workbook-returned-{lang}.xlsx"
+    dashboard = report_text("indicators", "dashboard_sheet", master_language)
+    return [
         PictureSample(
-            "pair-workbook-competencies.png", returned_name, competencies,
+            "pair-workbook-competencies.png", returned, competencies,
             f"A returned pair workbook's {competencies} sheet: each milestone of the mentee's "
             "level rated at the start and after every quarter (dropdowns), with the evidence.",
         ),
         PictureSample(
-            "pair-workbook-session-log.png", returned_name, sessions,
+            "pair-workbook-session-log.png", returned, sessions,
             f"The same workbook's {sessions}: one row per monthly session, the planned topic "
             "beside what the pair discussed and the actions they agreed.",
         ),
@@ -217,7 +225,17 @@ def choose_samples(root: Path) -> SampleSet:
             "(red, amber, green) and four charts, as of the demo's last return.",
         ),
     ]  # fmt: skip
-    return SampleSet(samples, pictures, _readme(root, programme, pairs, people, samples, pictures))
+
+
+def draw_pictures(target: Path, pictures: list[PictureSample]) -> list[Picture]:
+    """Draw ``pictures`` from the samples in ``target`` into ``target/pictures``, removing
+    any older picture that is no longer one of them."""
+    requests = [PictureRequest(target / p.sample, p.sheet, p.name) for p in pictures]
+    drawn = render_pictures(requests, target / PICTURES_FOLDER)
+    for old in sorted((target / PICTURES_FOLDER).glob("*.png")):
+        if old.name not in {p.name for p in pictures}:
+            old.unlink()
+    return drawn
 
 
 def echo_samples(result: SamplesResult) -> None:
@@ -243,11 +261,20 @@ def echo_samples(result: SamplesResult) -> None:
 
 
 def _returned(
-    ledger: Ledger, pairs: dict[str, PairRecord], default_language: str
+    root: Path, ledger: Ledger, pairs: dict[str, PairRecord], default_language: str
 ) -> tuple[SubmissionRecord, str, Counter[str]]:
     """The returned workbook to show: an accepted return of the last day returns arrived, in
-    ``default_language`` when one is; the fewest findings, then the most values typed."""
-    accepted = [s for s in ledger.submissions() if s.status == "accepted" and s.pair_id]
+    ``default_language`` when one is; the fewest findings, then the most values typed. Only a
+    plain .xlsx (not encrypted) with its receipt in ``outbox/receipts/`` can be shown."""
+    receipts = ProgrammeFolder(root).outbox / RECEIPTS_FOLDER
+    accepted = [
+        s
+        for s in ledger.submissions()
+        if s.status == "accepted"
+        and s.pair_id
+        and _plain_xlsx(root / s.stored_as)
+        and (receipts / receipt_name(s.sha256, s.file_name)).is_file()
+    ]
     last_day = max(s.received_at[:10] for s in accepted)
     candidates = [s for s in accepted if s.received_at[:10] == last_day]
     language = {s.submission_id: pairs[s.pair_id or ""].language for s in candidates}
@@ -275,8 +302,9 @@ def _returned(
     return best, wanted, filled[best.submission_id]
 
 
-def _matches(root: Path) -> Sample:
-    """The demo's matches.xlsx when it writes one; else the demo's people matched afresh."""
+def _matches(root: Path, now: dt.datetime) -> Sample:
+    """The demo's matches.xlsx when it writes one; else the demo's people matched afresh, as
+    of ``now``."""
     if (root / "matches.xlsx").is_file():
         return Sample(
             "matches.xlsx", root / "matches.xlsx",
@@ -284,7 +312,7 @@ def _matches(root: Path) -> Sample:
             f"before the coordinator confirmed them. Sheets: {_sheets(root / 'matches.xlsx')}.",
         )  # fmt: skip
     example = root.parent / "matching-example"
-    _matching_example(root, example)
+    _matching_example(root, example, now)
     return Sample(
         "matches.xlsx", example / "matches.xlsx",
         "What `mentorkit match` proposes for the demo's mentors and mentees when no pairs are "
@@ -293,23 +321,32 @@ def _matches(root: Path) -> Sample:
     )  # fmt: skip
 
 
-def _matching_example(demo: Path, root: Path) -> None:
+def _matching_example(demo: Path, root: Path, now: dt.datetime) -> None:
     """The demo's people without their typed pairs, matched by ``mentorkit match``."""
     from builders.matches import match_programme
     from builders.programme import create_programme
 
     roster = read_roster(ProgrammeFolder(demo).roster, load_framework())
+    programme = load_programme(ProgrammeFolder(demo).config)
     people = [
         (p.person_id, p.name, p.email, p.role, p.country, p.office, p.sector, p.level,
          ", ".join(p.languages), p.sex, p.line_manager_id, ", ".join(p.domains))
         for p in roster.people.values()
     ]  # fmt: skip
     create_programme(
-        root, programme_id="demo", name="Regional M&E Mentoring Programme", cohort="2026-A",
-        start_date=load_programme(ProgrammeFolder(demo).config).cycle.start_date, people=people,
-        pairs=[], secret=f"demo-secret-{SEED}", now=BUILT_AT,
+        root, programme_id=programme.programme.id, name=programme.programme.name,
+        cohort=programme.programme.cohort, start_date=programme.cycle.start_date, people=people,
+        pairs=[], secret=f"demo-secret-{SEED}", now=now,
     )  # fmt: skip
-    match_programme(root, now=BUILT_AT)
+    match_programme(root, now=now)
+
+
+def _plain_xlsx(path: Path) -> bool:
+    """Whether ``path`` is an .xlsx anyone can open: a zip, not an encrypted (OLE2) file."""
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        return False
+    with path.open("rb") as file:
+        return file.read(4) == b"PK\x03\x04"
 
 
 def _sheets(path: Path) -> str:
