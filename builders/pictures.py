@@ -15,8 +15,10 @@ for byte anywhere; the workbooks they show are.
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import tempfile
@@ -170,7 +172,7 @@ def _print_to_pdf(
         "--convert-to", "pdf", "--outdir", str(work / "pdf"), *(str(s) for s in sources),
     ]  # fmt: skip
     try:
-        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        done = _run(command, timeout)
     except subprocess.TimeoutExpired:
         detail = f"LibreOffice did not finish within {timeout:g} seconds"
         _fail(finding("PIC003", file=requests[0].workbook.name, detail=detail))
@@ -190,9 +192,7 @@ def _draw_first_page(
     stem = path.with_suffix("")
     command = [pdftoppm, "-f", "1", "-l", "1", "-r", str(dpi), "-png", "-singlefile"]
     try:
-        done = subprocess.run(
-            [*command, str(pdf), str(stem)], capture_output=True, timeout=timeout, check=False
-        )
+        done = _run([*command, str(pdf), str(stem)], timeout)
     except (subprocess.TimeoutExpired, OSError) as exc:
         _fail(finding("PIC004", file=request.workbook.name, sheet=request.sheet, detail=str(exc)))
     drawn = stem.with_suffix(".png")
@@ -202,6 +202,25 @@ def _draw_first_page(
         _fail(finding("PIC004", file=request.workbook.name, sheet=request.sheet, detail=detail))
     if drawn != path:
         drawn.replace(path)
+
+
+def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command``; on timeout stop it *and its children* (soffice starts soffice.bin,
+    which would otherwise keep running and keep the output pipes open), then re-raise."""
+    posix = os.name == "posix"
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=posix
+    ) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if posix:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def _fail(f: Finding) -> NoReturn:

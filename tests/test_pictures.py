@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import time
 import zlib
 from pathlib import Path
 
@@ -116,11 +117,15 @@ def test_libreoffice_failing_names_the_workbook(
 
 
 def test_libreoffice_hanging_is_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    use_tools(monkeypatch, fake_tool(tmp_path, "soffice", "sleep 30"), "/usr/bin/pdftoppm")
+    # Like soffice, the script starts a child that would outlive it and hold the output open.
+    soffice = fake_tool(tmp_path, "soffice", "sleep 30 &\nsleep 30")
+    use_tools(monkeypatch, soffice, "/usr/bin/pdftoppm")
+    started = time.monotonic()
     with pytest.raises(PictureError) as caught:
         render_pictures([PictureRequest(MASTER, "Dashboard", "d.png")], tmp_path, timeout=0.5)
     (f,) = caught.value.findings
     assert f.code == "PIC003" and "did not finish within 0.5 seconds" in f.message
+    assert time.monotonic() - started < 10
 
 
 def test_pdftoppm_failing_names_the_sheet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
