@@ -367,6 +367,37 @@ CATALOGUE: dict[str, MessageSpec] = {
         "Please ask the pairs to fill the Reflection sheet at the end of each quarter and send "
         "their workbooks back, sync them, and run 'mentorkit review' again.",
     ),
+    # --- pictures (PIC): drawing workbook pages for the README (issue 7, mentorkit samples) ----
+    "PIC001": MessageSpec(
+        Severity.ERROR,
+        "LibreOffice (soffice) is not installed, so no picture of a workbook was drawn",
+        "Please install LibreOffice (on Debian or Ubuntu: 'sudo apt-get install "
+        "libreoffice-calc-nogui'; elsewhere from libreoffice.org), make sure 'soffice' is on "
+        "the PATH, and run the command again.",
+    ),
+    "PIC002": MessageSpec(
+        Severity.ERROR,
+        "pdftoppm (poppler) is not installed, so no picture of a workbook was drawn",
+        "Please install poppler (on Debian or Ubuntu: 'sudo apt-get install poppler-utils'), "
+        "make sure 'pdftoppm' is on the PATH, and run the command again.",
+    ),
+    "PIC003": MessageSpec(
+        Severity.ERROR,
+        "LibreOffice could not print {file} to PDF: {detail}",
+        "Please close any LibreOffice window that is waiting for an answer, check that the file "
+        "opens in LibreOffice, and run the command again.",
+    ),
+    "PIC004": MessageSpec(
+        Severity.ERROR,
+        "pdftoppm could not draw the first page of sheet '{sheet}' of {file}: {detail}",
+        "Please check that poppler-utils is completely installed ('pdftoppm -v' answers) and "
+        "run the command again.",
+    ),
+    "PIC005": MessageSpec(
+        Severity.ERROR,
+        "{file} has no visible sheet '{sheet}' to draw",
+        "Please ask for one of its visible sheets: {detail}.",
+    ),
     # --- matching (MAT) ------------------------------------------------------------------------
     "MAT001": MessageSpec(
         Severity.WARNING,

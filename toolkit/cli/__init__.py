@@ -316,11 +316,14 @@ def demo(folder: Path, seed: int, no_libreoffice: bool) -> None:
 )
 @handle_errors
 def samples(folder: Path) -> None:
-    """Regenerate the sample workbooks in DIR (default ./sample_workbooks) from the demo."""
-    from toolkit.cli.samples import write_samples
+    """Regenerate the sample workbooks in DIR (default ./sample_workbooks) from the demo.
 
-    for path in write_samples(folder):
-        click.echo(f"  {path}")
+    It also redraws the README's pictures in DIR/pictures with LibreOffice and pdftoppm; when
+    either is missing it says so and leaves the pictures as they were.
+    """
+    from toolkit.cli.samples import echo_samples, write_samples
+
+    echo_samples(write_samples(folder))
 
 
 def _render_sync(result: Any) -> None:
