@@ -26,9 +26,10 @@ from python_calamine import CalamineWorkbook
 
 from builders.pictures import Picture, PictureError, PictureRequest, render_pictures
 from builders.receipt import RECEIPTS_FOLDER, receipt_name
-from toolkit.cli.demo import run_demo
 from toolkit.contract import load_contract
 from toolkit.countries import default_countries
+from toolkit.demo import run_demo
+from toolkit.demo.year import CONFIRMED_COPY
 from toolkit.framework import load_framework
 from toolkit.ledger import Ledger, PairRecord, SubmissionRecord
 from toolkit.messages import Finding
@@ -38,6 +39,8 @@ from toolkit.roster import read_roster
 from toolkit.text import LANGUAGES
 
 SEED = 7
+ROUND_DAYS = 31
+"""How far back from the last return the last round of returns is looked for."""
 PICTURES_FOLDER = "pictures"
 README = "README.md"
 LANGUAGE_IN_ENGLISH = {"en": "English", "fr": "French", "es": "Spanish", "pt": "Portuguese"}
@@ -133,7 +136,6 @@ def choose_samples(root: Path) -> SampleSet:
         people = ledger.people()
         languages = [lang for lang in LANGUAGES if any(p.language == lang for p in pairs.values())]
         first_issue: dict[str, tuple[str, str, int, str]] = {}
-        first_issued = dt.datetime.fromisoformat(min(r[2] for r in ledger.revisions()))
         for pair_id, revision, issued_at, file_name in ledger.revisions():
             lang = pairs[pair_id].language
             issue = (issued_at, pair_id, revision, file_name)
@@ -156,10 +158,11 @@ def choose_samples(root: Path) -> SampleSet:
             if filled[code]
         )
         received = returned.received_at[:10]
+        last_return = max(s.received_at[:10] for s in ledger.submissions())
         samples.append(Sample(
             f"pair-workbook-returned-{lang}.xlsx", root / returned.stored_as,
             f"Pair {returned.pair_id}'s workbook as the {returned.returned_by} returned it, in "
-            f"{LANGUAGE_IN_ENGLISH[lang]}, on {received} (the demo's last return day). The values "
+            f"{LANGUAGE_IN_ENGLISH[lang]}, on {received} (the last round of returns). The values "
             f"read from it: {typed}.",
         ))  # fmt: skip
         samples.append(Sample(
@@ -177,11 +180,11 @@ def choose_samples(root: Path) -> SampleSet:
         "sheet, " + (f"{len(roster.pairs)} pairs on the Pairs sheet." if roster.pairs else
                      "and an empty Pairs sheet (the pairs come from matching)."),
     ))  # fmt: skip
-    samples.append(_matches(root, first_issued))
+    samples.append(_matches(root))
     samples.append(Sample(
         "master.xlsx", root / "master.xlsx",
         "The coordinator's master workbook after the demo's year (its last returns arrived on "
-        f"{received}). "
+        f"{last_return}). "
         f"Sheets: {_sheets(root / 'master.xlsx')}.",
     ))  # fmt: skip
     samples.append(Sample(
@@ -263,8 +266,9 @@ def echo_samples(result: SamplesResult) -> None:
 def _returned(
     root: Path, ledger: Ledger, pairs: dict[str, PairRecord], default_language: str
 ) -> tuple[SubmissionRecord, str, Counter[str]]:
-    """The returned workbook to show: an accepted return of the last day returns arrived, in
-    ``default_language`` when one is; the fewest findings, then the most values typed. Only a
+    """The returned workbook to show: an accepted return of the last round (the
+    :data:`ROUND_DAYS` days before the last return arrived), in ``default_language`` when one
+    is; the fewest findings, then the most values typed. Only a
     plain .xlsx (not encrypted) with its receipt in ``outbox/receipts/`` can be shown."""
     receipts = ProgrammeFolder(root).outbox / RECEIPTS_FOLDER
     accepted = [
@@ -275,8 +279,10 @@ def _returned(
         and _plain_xlsx(root / s.stored_as)
         and (receipts / receipt_name(s.sha256, s.file_name)).is_file()
     ]
-    last_day = max(s.received_at[:10] for s in accepted)
-    candidates = [s for s in accepted if s.received_at[:10] == last_day]
+    # The last round of returns: the month before the last return arrived.
+    last_day = dt.date.fromisoformat(max(s.received_at[:10] for s in accepted))
+    since = (last_day - dt.timedelta(days=ROUND_DAYS)).isoformat()
+    candidates = [s for s in accepted if s.received_at[:10] > since]
     language = {s.submission_id: pairs[s.pair_id or ""].language for s in candidates}
     wanted = next(
         lang
@@ -302,43 +308,16 @@ def _returned(
     return best, wanted, filled[best.submission_id]
 
 
-def _matches(root: Path, now: dt.datetime) -> Sample:
-    """The demo's matches.xlsx when it writes one; else the demo's people matched afresh, as
-    of ``now``."""
-    if (root / "matches.xlsx").is_file():
-        return Sample(
-            "matches.xlsx", root / "matches.xlsx",
-            "The pairs the matching engine proposed for the demo's cohort (`mentorkit match`), "
-            f"before the coordinator confirmed them. Sheets: {_sheets(root / 'matches.xlsx')}.",
-        )  # fmt: skip
-    example = root.parent / "matching-example"
-    _matching_example(root, example, now)
+def _matches(root: Path) -> Sample:
+    """The matches.xlsx the demo's coordinator reviewed and confirmed (kept in the archive:
+    ``match --confirm`` then rewrites matches.xlsx for whoever is still without a mentor)."""
+    path = root / CONFIRMED_COPY
     return Sample(
-        "matches.xlsx", example / "matches.xlsx",
-        "What `mentorkit match` proposes for the demo's mentors and mentees when no pairs are "
-        f"typed. Sheets: {_sheets(example / 'matches.xlsx')}, with the coordinator's `lock`, "
-        "`forbid` and `comment` columns.",
+        "matches.xlsx", path,
+        "The pairs the matching engine proposed for the demo's cohort (`mentorkit match`), as "
+        "the coordinator reviewed them (one proposal forbidden, two locked, with comments) and "
+        f"confirmed them. Sheets: {_sheets(path)}.",
     )  # fmt: skip
-
-
-def _matching_example(demo: Path, root: Path, now: dt.datetime) -> None:
-    """The demo's people without their typed pairs, matched by ``mentorkit match``."""
-    from builders.matches import match_programme
-    from builders.programme import create_programme
-
-    roster = read_roster(ProgrammeFolder(demo).roster, load_framework())
-    programme = load_programme(ProgrammeFolder(demo).config)
-    people = [
-        (p.person_id, p.name, p.email, p.role, p.country, p.office, p.sector, p.level,
-         ", ".join(p.languages), p.sex, p.line_manager_id, ", ".join(p.domains))
-        for p in roster.people.values()
-    ]  # fmt: skip
-    create_programme(
-        root, programme_id=programme.programme.id, name=programme.programme.name,
-        cohort=programme.programme.cohort, start_date=programme.cycle.start_date, people=people,
-        pairs=[], secret=f"demo-secret-{SEED}", now=now,
-    )  # fmt: skip
-    match_programme(root, now=now)
 
 
 def _plain_xlsx(path: Path) -> bool:
