@@ -15,10 +15,8 @@ for byte anywhere; the workbooks they show are.
 from __future__ import annotations
 
 import html
-import os
 import re
 import shutil
-import signal
 import struct
 import subprocess
 import tempfile
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from toolkit.errors import ToolkitError
+from toolkit.libreoffice import find_soffice, run_stoppable
 from toolkit.messages import Finding, finding
 
 DPI = 100
@@ -65,7 +64,7 @@ class Picture:
 
 def picture_tools() -> tuple[str, str]:
     """The paths of ``soffice`` and ``pdftoppm``; :class:`PictureError` when one is missing."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = find_soffice()
     if soffice is None:
         _fail(finding("PIC001"))
     pdftoppm = shutil.which("pdftoppm")
@@ -172,7 +171,7 @@ def _print_to_pdf(
         "--convert-to", "pdf", "--outdir", str(work / "pdf"), *(str(s) for s in sources),
     ]  # fmt: skip
     try:
-        done = _run(command, timeout)
+        done = run_stoppable(command, timeout)
     except subprocess.TimeoutExpired:
         detail = f"LibreOffice did not finish within {timeout:g} seconds"
         _fail(finding("PIC003", file=requests[0].workbook.name, detail=detail))
@@ -192,7 +191,7 @@ def _draw_first_page(
     stem = path.with_suffix("")
     command = [pdftoppm, "-f", "1", "-l", "1", "-r", str(dpi), "-png", "-singlefile"]
     try:
-        done = _run([*command, str(pdf), str(stem)], timeout)
+        done = run_stoppable([*command, str(pdf), str(stem)], timeout)
     except (subprocess.TimeoutExpired, OSError) as exc:
         _fail(finding("PIC004", file=request.workbook.name, sheet=request.sheet, detail=str(exc)))
     drawn = stem.with_suffix(".png")
@@ -202,25 +201,6 @@ def _draw_first_page(
         _fail(finding("PIC004", file=request.workbook.name, sheet=request.sheet, detail=detail))
     if drawn != path:
         drawn.replace(path)
-
-
-def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
-    """Run ``command``; on timeout stop it *and its children* (soffice starts soffice.bin,
-    which would otherwise keep running and keep the output pipes open), then re-raise."""
-    posix = os.name == "posix"
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=posix
-    ) as process:
-        try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            if posix:
-                os.killpg(process.pid, signal.SIGKILL)
-            else:
-                process.kill()
-            process.communicate()
-            raise
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def _fail(f: Finding) -> NoReturn:

@@ -114,7 +114,7 @@ def demo_year(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("demo-year") / "demo"
     said: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("toolkit.demo.year.find_libreoffice", lambda: None)
+        patch.setattr("toolkit.demo.year.find_soffice", lambda: None)
         result = run_demo(root, seed=7, echo=said.append)
     result.said = said  # type: ignore[attr-defined]
     return result

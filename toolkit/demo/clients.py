@@ -31,14 +31,10 @@ from pathlib import Path
 
 from toolkit.encryption import encrypt
 from toolkit.errors import ToolkitError
+from toolkit.libreoffice import run_stoppable
 
 LIBREOFFICE_TIMEOUT = 300
 """Seconds one LibreOffice call may take (it converts all of a round's files at once)."""
-
-
-def find_libreoffice() -> str | None:
-    """The LibreOffice command, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def resave_with_libreoffice(
@@ -53,11 +49,24 @@ def resave_with_libreoffice(
         shutil.copy(source, copy)
         sources.append((copy, target))
     profile = (work / "profile").resolve().as_uri()
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-         "--convert-to", fmt, "--outdir", str(work / "out"), *(str(s) for s, _ in sources)],
-        check=True, capture_output=True, timeout=LIBREOFFICE_TIMEOUT,
-    )  # fmt: skip
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(work / "out"),
+        *(str(s) for s, _ in sources),
+    ]
+    try:
+        run_stoppable(command, LIBREOFFICE_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        raise ToolkitError(
+            f"LibreOffice did not finish re-saving within {LIBREOFFICE_TIMEOUT} seconds; "
+            "please run the demo again, or with --no-libreoffice."
+        ) from exc  # fmt: skip
     for copy, target in sources:
         converted = work / "out" / f"{copy.stem}.{fmt}"
         if not converted.is_file():  # LibreOffice can skip a file without a word

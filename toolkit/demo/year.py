@@ -53,7 +53,6 @@ from toolkit.contract import Contract, load_contract
 from toolkit.demo.behaviour import ALL_PARTS, MENTEE_PARTS, MENTOR_PARTS, Behaviour, Plan
 from toolkit.demo.clients import (
     damaged_in_transit,
-    find_libreoffice,
     protect_with_password,
     resave_with_libreoffice,
 )
@@ -63,6 +62,7 @@ from toolkit.endings import end_pair
 from toolkit.framework import load_framework
 from toolkit.indicators.periods import add_months
 from toolkit.ledger import Ledger, PairRecord
+from toolkit.libreoffice import find_soffice
 from toolkit.programme import ProgrammeFolder, load_programme
 
 Echo = Callable[[str], None]
@@ -185,7 +185,7 @@ class _Year:
         self.rng = random.Random(seed)
         self.seed = seed
         self.say = say
-        self.soffice = find_libreoffice() if libreoffice else None
+        self.soffice = find_soffice() if libreoffice else None
         self.want_libreoffice = libreoffice
         self.contract: Contract = load_contract(load_framework())
         self.pairs: dict[str, SimPair] = {}  # pair code → pair
