@@ -168,3 +168,8 @@ def _result(outcome: Any) -> str:
     """The key of the result line: a file held for the coordinator (IDN006) is not refused."""
     reason = outcome.reason
     return "held" if reason is not None and reason.code == "IDN006" else outcome.status
+
+
+def receipt_label(key: str, lang: str) -> str:
+    """A receipt's label (``pair``, ``result``, ``accepted``, ...) in ``lang``."""
+    return _T[key][lang]

@@ -44,8 +44,8 @@ import openpyxl  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from builders.programme import build_programme, create_programme  # noqa: E402
-from toolkit.cli.fill import PairWorkbookFiller  # noqa: E402
 from toolkit.contract import load_contract  # noqa: E402
+from toolkit.demo.fill import PairWorkbookFiller  # noqa: E402
 
 NOW = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
 LATER = dt.datetime(2026, 4, 10, 9, 0, tzinfo=dt.timezone.utc)

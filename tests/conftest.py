@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from builders.programme import BuildResult, build_programme, create_programme
-from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import Contract, load_contract
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.framework import load_framework
 from toolkit.ledger import Ledger
 

@@ -13,8 +13,8 @@ from builders.programme import build_programme
 from sync.run import sync_programme
 from tests.conftest import NOW, START
 from tests.test_roundtrip import EXPECTED, RETURNED, _typical
-from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import Contract, load_contract
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.framework import load_framework
 
 ADDED = ("reflection", "sprint_deliverable")

@@ -25,8 +25,8 @@ from builders.programme import build_programme, create_programme
 from sync.run import sync_programme
 from tests.conftest import NOW, PAIR_LANG, PAIRS, PEOPLE, START, soffice_path
 from tests.test_roundtrip import EXPECTED, _typical
-from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import META_SHEET, load_contract
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.encryption import encrypt
 from toolkit.ledger import Ledger
 

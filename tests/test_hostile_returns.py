@@ -17,8 +17,8 @@ from builders.pair import PairContext, render_pair_workbook
 from builders.programme import build_programme, create_programme
 from sync.run import sync_programme
 from tests.conftest import NOW, PAIRS, PEOPLE, START
-from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import META_SHEET, load_contract
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.identity import PairIdentity
 from toolkit.ledger import Ledger
 

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from builders import pictures
 from builders.pictures import PictureError, PictureRequest, png_size, render_pictures
-from toolkit.cli.samples import PICTURES_FOLDER, draw_pictures, picture_samples
+from toolkit.demo.samples import PICTURES_FOLDER, draw_pictures, picture_samples
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 MASTER = SAMPLES / "master.xlsx"
@@ -56,9 +56,6 @@ def test_draws_the_pictures_of_the_samples_as_pngs_that_are_not_blank(
         shutil.copy(workbook, tmp_path / workbook.name)
     (returned,) = SAMPLES.glob("pair-workbook-returned-*.xlsx")
     lang = returned.stem.rsplit("-", 1)[1]
-    stale = tmp_path / PICTURES_FOLDER / "old-picture.png"
-    stale.parent.mkdir()
-    stale.write_bytes(b"")
     drawn = draw_pictures(tmp_path, picture_samples(lang, "en"))
     committed = sorted(p.name for p in (SAMPLES / PICTURES_FOLDER).glob("*.png"))
     assert sorted(p.path.name for p in drawn) == committed

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from builders.programme import build_programme, create_programme
 from sync.run import sync_programme
 from tests.conftest import NOW, PAIRS, PEOPLE, START
-from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import load_contract
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.ledger import Ledger
 
 CONTRACT = load_contract()

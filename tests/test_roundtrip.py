@@ -261,7 +261,7 @@ def test_refresh_issues_a_new_revision_carrying_merged_values(
     programme: Path, fill, contract
 ) -> None:
     from builders.programme import build_programme
-    from toolkit.cli.fill import PairWorkbookFiller
+    from toolkit.demo.fill import PairWorkbookFiller
 
     f = fill("P001")
     _typical(f)
@@ -313,7 +313,7 @@ def test_a_deliberate_change_back_on_a_new_revision_is_applied(
     programme: Path, fill, ledger_values, contract
 ) -> None:
     from builders.programme import build_programme
-    from toolkit.cli.fill import PairWorkbookFiller
+    from toolkit.demo.fill import PairWorkbookFiller
 
     for value, name in (("A", "a.xlsx"), ("B", "b.xlsx")):
         f = fill("P001")

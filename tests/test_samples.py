@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from builders.receipt import _T as RECEIPT_LABELS
+from builders.receipt import receipt_label
 from toolkit.cli import cli
-from toolkit.cli.samples import PICTURES_FOLDER, README
+from toolkit.demo.samples import PICTURES_FOLDER, README
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED = REPO / "sample_workbooks"
@@ -34,6 +34,17 @@ def contents(path: Path) -> dict[str, list[list[object]]]:
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """``mentorkit samples`` into a fresh folder, with no LibreOffice or pdftoppm to be found."""
     target = tmp_path_factory.mktemp("samples") / "sample_workbooks"
+    # An earlier run's folder: its README lists a sample that is no longer one; the
+    # coordinator's own notes are not listed and must be kept.
+    (target / PICTURES_FOLDER).mkdir(parents=True)
+    (target / "receipt-xx.xlsx").write_bytes(b"old")
+    (target / PICTURES_FOLDER / "old.png").write_bytes(b"old")
+    (target / "notes.txt").write_text("mine")
+    (target / README).write_text(
+        "# Sample workbooks\n\n| `receipt-xx.xlsx` | old |\n| `pictures/old.png` | old |\n"
+        "| `../outside.txt` | never removed |\n\nmentorkit samples\n"
+    )
+    (target.parent / "outside.txt").write_text("not a sample")
     real_which = shutil.which
 
     def which(name: str, *args: object, **kwargs: object) -> str | None:
@@ -53,8 +64,31 @@ def test_samples_without_libreoffice_still_writes_the_workbooks(
     target, output = regenerated
     assert "[PIC001]" in output
     assert f"the pictures in {target / PICTURES_FOLDER} were left as they were" in output
-    assert not (target / PICTURES_FOLDER).exists()
+    assert not list((target / PICTURES_FOLDER).glob("*.png"))
     assert sorted(p.name for p in target.glob("*.xlsx")) == WORKBOOKS
+
+
+def test_samples_remove_only_what_an_earlier_run_listed(regenerated: tuple[Path, str]) -> None:
+    target, output = regenerated
+    assert f"removed {target / 'receipt-xx.xlsx'} (no longer a sample)" in output
+    assert f"removed {target / PICTURES_FOLDER / 'old.png'}" in output
+    assert (target / "notes.txt").read_text() == "mine"
+    assert (target.parent / "outside.txt").is_file()
+
+
+@pytest.mark.parametrize(
+    ("present", "code"),
+    [("programme.yaml", "SMP001"), ("mentorkit.db", "SMP001"), ("notes.txt", "SMP002")],
+)
+def test_samples_refuse_a_programme_or_a_folder_of_other_files(
+    tmp_path: Path, present: str, code: str
+) -> None:
+    (tmp_path / present).write_text("keep me")
+    run = CliRunner().invoke(cli, ["samples", str(tmp_path)])
+    assert run.exit_code != 0 and f"[{code}]" in run.output, run.output
+    assert "Traceback" not in run.output
+    assert [p.name for p in tmp_path.iterdir()] == [present]
+    assert (tmp_path / present).read_text() == "keep me"
 
 
 def test_every_sample_is_committed(regenerated: tuple[Path, str]) -> None:
@@ -101,8 +135,8 @@ def test_the_samples_are_what_their_names_say() -> None:
     receipt = contents(COMMITTED / f"receipt-{lang}.xlsx")
     rows = {str(row[0]): str(row[1]) for rows in receipt.values() for row in rows if row}
     revision = identity(returned)["revision"]
-    assert rows[RECEIPT_LABELS["pair"][lang]] == f"{pair} (r{revision})"
-    assert rows[RECEIPT_LABELS["result"][lang]] == RECEIPT_LABELS["accepted"][lang]
+    assert rows[receipt_label("pair", lang)] == f"{pair} (r{revision})"
+    assert rows[receipt_label("result", lang)] == receipt_label("accepted", lang)
 
 
 def test_samples_readme_is_up_to_date(regenerated: tuple[Path, str]) -> None:

@@ -23,7 +23,7 @@ from sync.lock import LOCK_NAME
 from sync.run import sync_programme
 from tests.test_roundtrip import _typical
 from toolkit.cli import cli
-from toolkit.cli.fill import PairWorkbookFiller
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.ledger import Ledger
 
 RETURNED = dt.datetime(2026, 4, 10, 17, 0, tzinfo=dt.timezone.utc)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -527,6 +528,15 @@ class Ledger:
             (submission_id,),
         )
         return {(t, r, f): v for t, r, f, v in rows}
+
+    def values_typed(self, submission_id: int) -> Counter[str]:
+        """How many non-empty values one accepted file held, by tool code."""
+        rows = self.conn.execute(
+            "SELECT tool, COUNT(*) FROM snapshots WHERE submission_id = ? AND value <> '' "
+            "GROUP BY tool",
+            (submission_id,),
+        )
+        return Counter({tool: count for tool, count in rows})
 
     def newer_copy_snapshot(
         self, pair_id: str, revision: int, returned_by: str, saved_at: str

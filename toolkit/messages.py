@@ -8,7 +8,8 @@ locations, never on copied sentences.
 Codes are grouped by prefix: ``CFG`` configuration, ``ROS`` roster, ``FIL`` a returned file as a
 whole, ``IDN`` identity of a returned file, ``VAL`` one value in a returned file,
 ``MAT`` matching (proposals, the coordinator's decisions, pair endings), ``SYN`` a sync run as a
-whole (its lock, conflicts between copies).
+whole (its lock, conflicts between copies), ``PIC`` pictures of workbooks and ``SMP`` the samples
+folder (``mentorkit samples``).
 
 The English wording is here; French, Spanish and Portuguese wordings live in
 ``toolkit/data/messages/*.yaml`` (``CODE: {fr: {text: ..., todo: ...}, es: ..., pt: ...}``, one
@@ -397,6 +398,20 @@ CATALOGUE: dict[str, MessageSpec] = {
         Severity.ERROR,
         "{file} has no visible sheet '{sheet}' to draw",
         "Please ask for one of its visible sheets: {detail}.",
+    ),
+    # --- samples (SMP, mentorkit samples) ---------------------------------------------------
+    "SMP001": MessageSpec(
+        Severity.ERROR,
+        "{file} holds a programme ({detail}), so no sample was written there",
+        "Please give 'mentorkit samples' a new or empty folder, or the sample_workbooks folder "
+        "of the repository.",
+    ),
+    "SMP002": MessageSpec(
+        Severity.ERROR,
+        "{file} is not a folder of samples: it holds other files ({detail}), so nothing was "
+        "written there",
+        "Please give 'mentorkit samples' a new or empty folder, or a folder it wrote before "
+        "(its README.md lists the samples).",
     ),
     # --- matching (MAT) ------------------------------------------------------------------------
     "MAT001": MessageSpec(

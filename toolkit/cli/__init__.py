@@ -321,7 +321,8 @@ def samples(folder: Path) -> None:
     It also redraws the README's pictures in DIR/pictures with LibreOffice and pdftoppm; when
     either is missing it says so and leaves the pictures as they were.
     """
-    from toolkit.cli.samples import echo_samples, write_samples
+    from toolkit.cli.samples import echo_samples
+    from toolkit.demo.samples import write_samples
 
     echo_samples(write_samples(folder))
 

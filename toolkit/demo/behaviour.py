@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from toolkit.cli.fill import PairWorkbookFiller
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.demo.texts import bank, texts
 from toolkit.indicators.periods import add_months
 

@@ -48,7 +48,6 @@ from builders.programme import BuildResult, build_programme, create_programme
 from builders.receipt import ReceiptWriter
 from builders.review import write_review
 from sync.run import SyncResult, sync_programme
-from toolkit.cli.fill import PairWorkbookFiller
 from toolkit.contract import Contract, load_contract
 from toolkit.demo.behaviour import ALL_PARTS, MENTEE_PARTS, MENTOR_PARTS, Behaviour, Plan
 from toolkit.demo.clients import (
@@ -58,6 +57,7 @@ from toolkit.demo.clients import (
 )
 from toolkit.demo.cohort import COUNTRIES, people
 from toolkit.demo.digest import ledger_digest
+from toolkit.demo.fill import PairWorkbookFiller
 from toolkit.endings import end_pair
 from toolkit.framework import load_framework
 from toolkit.indicators.periods import add_months
