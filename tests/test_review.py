@@ -19,6 +19,8 @@ from toolkit.cli import cli
 from toolkit.errors import ConfigError
 from toolkit.framework import load_framework
 from toolkit.indicators import TIDY_COLUMNS, IndicatorReport, Period, TrackingRow
+from toolkit.indicators.periods import quarters
+from toolkit.indicators.units import return_window
 from toolkit.programme import load_programme
 from toolkit.report_text import report_text
 from toolkit.review import (
@@ -257,8 +259,13 @@ def test_no_comment_yet_is_a_warning(report: IndicatorReport) -> None:
 def test_the_reference_date_follows_the_year_and_the_cycle(programme: Path) -> None:
     prog = load_programme(programme / "programme.yaml")  # cycle 2026-01-01 .. 2026-12-31
     today = dt.date(2027, 3, 1)
-    # After the cycle: as of the return deadline after its last day, the Q4 workbooks in.
-    assert review_period(prog, None, None, today) == (2026, dt.date(2027, 1, 14))
+    # After the cycle: as of the day after the return deadline that follows its last day, the
+    # first day the Q4 returns count (RET counts a quarter once its deadline has passed).
+    year, as_of = review_period(prog, None, None, today)
+    assert (year, as_of) == (2026, dt.date(2027, 1, 15))
+    q4 = quarters(prog.cycle.start_date, prog.cycle.months, as_of)[-1]
+    assert q4.code == "Q4"
+    assert return_window(q4, prog.monitoring.return_deadline_days)[1] < as_of
     assert review_period(prog, 2026, dt.date(2027, 1, 15), today) == (2026, dt.date(2027, 1, 15))
     assert review_period(prog, None, None, dt.date(2026, 5, 2)) == (2026, dt.date(2026, 5, 2))
     assert review_period(prog, 2026, dt.date(2026, 6, 30), today) == (2026, dt.date(2026, 6, 30))

@@ -433,10 +433,12 @@ def review_period(
     """The review's year (its file name) and reference date.
 
     A year is reviewed once its last quarter's workbooks are in: without ``as_of``, the
-    reference date is the earliest of today and the return deadline after the year's (or the
-    cycle's) last day (``monitoring: return_deadline_days``). Raises :class:`ConfigError` when
-    the year does not overlap the cycle (REV002), the reference date is before the cycle
-    starts (REV003) or before ``year`` begins (REV005: a year not begun yet).
+    reference date is the earliest of today and the day after the return deadline that follows
+    the year's (or the cycle's) last day (``monitoring: return_deadline_days``), the first day
+    on which that quarter's returns are counted (a deadline counts once it has passed).
+    Raises :class:`ConfigError` when the year does not overlap the cycle (REV002), the
+    reference date is before the cycle starts (REV003) or before ``year`` begins (REV005: a
+    year not begun yet).
     """
     start, end = programme.cycle.start_date, cycle_end(programme)
     if year is not None and not start.year <= year <= end.year:
@@ -445,7 +447,7 @@ def review_period(
     last = min(end, dt.date(year, 12, 31)) if year is not None else end
     if as_of is None:
         grace = dt.timedelta(days=programme.monitoring.return_deadline_days)
-        as_of = min(today, last + grace)
+        as_of = min(today, last + grace + dt.timedelta(days=1))
     if as_of < start:
         f = finding("REV003", value=as_of.isoformat(), start=start.isoformat())
         raise ConfigError(f.render(), [f])

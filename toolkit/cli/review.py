@@ -26,8 +26,8 @@ from toolkit.cli.common import DATE, EXIT_FINDINGS, folder_argument, handle_erro
     type=DATE,
     default=None,
     help="Reference date of the figures, YYYY-MM-DD. Default: today, or, once the year (or "
-    "the cycle) is over, its last day plus the return deadline, so the last quarter's "
-    "workbooks are in.",
+    "the cycle) is over, the day after its last quarter's return deadline, so that quarter's "
+    "workbooks are in and counted.",
 )
 @handle_errors
 def review(folder: Path, year: int | None, as_of: dt.date | None) -> None:
