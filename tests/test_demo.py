@@ -12,9 +12,13 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook
+
 from toolkit.demo import year
 from toolkit.demo.digest import ledger_digest
 from toolkit.demo.texts import bank, texts
+from toolkit.followup import follow_up_items
+from toolkit.framework import framework_for
 from toolkit.ledger import Ledger, MatchingStore
 from toolkit.programme import load_programme
 
@@ -45,6 +49,12 @@ def test_a_cohort_of_48_pairs_in_six_countries_and_four_languages_matched_by_the
     assert reviewed.is_file()
     forbidden = [c for c in confirmations if c.mentee_id == year.FORBIDDEN]
     assert forbidden and all(c.comment == "" for c in forbidden)
+    rows = CalamineWorkbook.from_path(str(reviewed)).get_sheet_by_name("Decisions").to_python()
+    header = next(i for i, row in enumerate(rows) if row[:1] == ["mentor_id"])
+    decisions = [dict(zip(rows[header], row, strict=True)) for row in rows[header + 1 :]]
+    (decision,) = [d for d in decisions if d["forbid"] == "yes"]
+    assert decision["mentee_id"] == year.FORBIDDEN
+    assert decision["mentor_id"] not in {c.mentor_id for c in forbidden}
     locked = [c for c in confirmations if c.mentee_id in year.LOCKED]
     assert [c.comment for c in locked] == ["Agreed with both line managers."] * 2
 
@@ -155,6 +165,34 @@ def test_the_year_holds_what_the_follow_up_list_looks_for(demo_year) -> None:
     assert months[-1] <= year.LAPSED[1] and len(months) >= 4
 
 
+def test_the_follow_up_list_finds_the_planted_cases_just_after_a_round(demo_year) -> None:
+    """Read just after a round's returns are in, the list holds each planted case and few
+    others (between rounds, sessions not yet returned would all count as gaps)."""
+    root, p = demo_year.root, demo_year.pair_of
+    programme = load_programme(root / "programme.yaml")
+
+    def listed(day: dt.date) -> tuple[set[tuple[str, str]], Counter[str]]:
+        with Ledger(root / "mentorkit.db") as ledger:
+            items = follow_up_items(ledger, programme, framework_for(root, programme), day)
+        return {(i.pair_id, i.rule) for i in items}, Counter(i.rule for i in items)
+
+    mid, rules = listed(year.MID_YEAR)
+    assert {
+        (p[year.LOW_SATISFACTION[0]], "LOW-SATISFACTION"), (p[year.TWO_COPIES], "OPEN-CONFLICT"),
+        (p[year.UNSIGNED], "AGREEMENT-UNSIGNED"), (p[year.SILENT], "NOT-RETURNED"),
+    } <= mid  # fmt: skip
+    assert rules.total() <= 48 // 2, rules
+    autumn, rules = listed(year.QUARTER_ENDS[2] + dt.timedelta(days=20))
+    assert {
+        (p[year.SUPPORT_REQUEST[0]], "SUPPORT-REQUESTED"), (p[year.LAPSED[0]], "SESSION-GAP"),
+        (p[year.LATE[0]], "NOT-RETURNED"),
+    } <= autumn  # fmt: skip
+    assert rules.total() <= 48 // 2, rules
+    end, _ = listed(demo_year.last_day)
+    assert (p[year.MISSES_Q4], "NOT-RETURNED") in end
+    assert (p[year.SILENT], "NOT-RETURNED") in end
+
+
 def test_sessions_texts_and_ratings_are_varied_and_in_the_pair_s_language(demo_year) -> None:
     pairs, _, values, *_ = _ledger(demo_year)
     language = {p.pair_id: p.language for p in pairs}
@@ -211,6 +249,8 @@ def test_the_ledger_digest_covers_every_table_and_masks_only_what_it_is_told(
         db.execute("UPDATE submissions SET sha256 = 'x', size_bytes = 1 WHERE sha256 = ?", (sha,))
     assert ledger_digest(copy) != demo_year.digest
     masked = ledger_digest(copy, ["x"])
+    # Differences only in the masked fields of a varying file leave the digest as it was.
+    assert masked == ledger_digest(demo_year.root / "mentorkit.db", [sha])
     with sqlite3.connect(copy) as db:
         db.execute("UPDATE field_values SET value = value || '.' WHERE value_id = 1")
     assert ledger_digest(copy, ["x"]) != masked

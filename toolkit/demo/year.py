@@ -78,6 +78,10 @@ QUARTER_ENDS = (dt.date(2025, 3, 31), dt.date(2025, 6, 30), dt.date(2025, 9, 30)
 SYNC_AFTER = (7, 14)
 """The coordinator syncs 7 and 14 days after each quarter's end (the return deadline), and on
 each later day a late return arrives."""
+MID_YEAR = dt.date(2025, 7, 20)
+"""A date to look at the figures at mid-year: after the second quarter's returns are in (the
+follow-up list reads sessions from returned workbooks, so between rounds it counts every
+session not yet returned as a gap)."""
 REFRESH_AFTER = 15
 """Days after a quarter's end on which ``build --refresh`` issues the next revision."""
 CONFIRMED_COPY = "archive/matching/matches-confirmed.xlsx"
@@ -241,11 +245,17 @@ class _Year:
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(reviewed, kept)
         confirmed = match_programme(self.root, confirm=True, now=CONFIRMED_AT)
+        before, after = (
+            next(p.mentor_id for p in run.result.pairs if p.mentee_id == FORBIDDEN)
+            for run in (first, second)
+        )
         self.say(
             f"2. mentorkit match proposed {len(first.result.pairs)} pairs (total score "
-            f"{first.result.total_score:g}); the coordinator forbade one proposal and locked "
-            f"two, matched again (total {second.result.total_score:g}) and confirmed "
-            f"{len(confirmed.confirmed)} pairs (matches.xlsx as confirmed: {CONFIRMED_COPY})."
+            f"{first.result.total_score:g}); the coordinator forbade one proposal "
+            f"({self.names[before]} for {self.names[FORBIDDEN]}) and locked two, matched again "
+            f"({self.names[after]} for {self.names[FORBIDDEN]}; total score "
+            f"{second.result.total_score:g}) and confirmed {len(confirmed.confirmed)} pairs. The "
+            f"demo keeps a copy of matches.xlsx as confirmed in {CONFIRMED_COPY}."
         )
         build = build_programme(self.root, now=BUILT_AT, as_of=BUILT_AT.date())
         with Ledger(self.folder.ledger) as ledger:
@@ -438,12 +448,15 @@ class _Year:
         """A line about a file that is not an ordinary return."""
         pid, mentee = a.pair.pair_id, a.pair.mentee_id
         notes = {
-            "forwarded": f"{pid}: the same attachment forwarded twice (a duplicate).",
+            "forwarded": f"{pid}: the same attachment arrives twice, once forwarded: one "
+            "copy is accepted, the other is a duplicate.",
             "damaged": f"{pid}: the attachment arrived cut off (quarantined, with a receipt).",
             "protected": f"{pid}: protected with the pair's own password (quarantined; the "
             "receipt asks them to remove it).",
-            "resent": f"{pid}: sent again, whole and without a password.",
-            "stale": f"{pid}: its quarter 1 copy sent again, after the new one (a stale copy).",
+            "resent": f"{pid}: sent again, "
+            + ("without the password." if mentee == PROTECTED else "whole."),
+            "stale": f"{pid}: its quarter 1 copy, opened and saved again, sent after the new one "
+            "(a stale copy).",
         }
         if a.kind in notes:
             return notes[a.kind]
@@ -488,11 +501,13 @@ class _Year:
                 self._receive_revision(pair, w.path, who)
                 switched += 1
             pair.up_to_date = False
-        revision = built.workbooks[0].revision if built.workbooks else 0
+        revisions = sorted({w.revision for w in built.workbooks})
+        which = (f"revision {revisions[0]}" if len(revisions) == 1
+                 else f"revisions {revisions[0]}-{revisions[-1]}")  # fmt: skip
         self.say(
-            f"   {moment.date()} mentorkit build --refresh: revision {revision} of "
-            f"{len(built.workbooks)} workbooks; {switched} pairs continue in it, the others "
-            "in their own copy (sync accepts both)."
+            f"   {moment.date()} mentorkit build --refresh: a new revision of "
+            f"{len(built.workbooks)} workbooks ({which}); {switched} pairs continue in it, the "
+            "others in their own copy (sync accepts both)."
         )
 
     def _end_and_rematch(self) -> None:
@@ -555,7 +570,8 @@ def where_to_look(result: DemoResult) -> str:
         f"  {root / 'archive'}     every accepted return, byte for byte",
         f"  {root / 'quarantine'}  the damaged and the password-protected returns, each with "
         "its .reason.txt",
-        f"  {root / CONFIRMED_COPY}  the matching as the coordinator confirmed it",
+        f"  {root / CONFIRMED_COPY}  the matching as the coordinator confirmed it (a copy "
+        "the demo keeps)",
         f"  {root / 'master.xlsx'}  Dashboard (charts), Tracking table, Disaggregation,",
         "      Follow-up, Pairs, Submissions, Data quality, Conflicts, and the framework",
         f"  {root / 'master-anonymous.xlsx'}  the same figures for managers and donors: no names,",
@@ -583,9 +599,12 @@ def where_to_look(result: DemoResult) -> str:
         "  (run the demo again with the same --seed into another folder: the same digest"
         + ("; the .ods LibreOffice writes differs in its bytes each time, so its hash is left "
            "out)" if result.varying else ")"),
-        f"Try: mentorkit sync {root}   (nothing new: the ledger does not change)",
-        f"     mentorkit report {root} --as-of {QUARTER_ENDS[1]}   (the figures as they stood "
-        "at mid-year)",
+        f"Try: mentorkit sync {root}   (nothing new: the ledger does not change; master.xlsx "
+        "is written again, with the figures as of today)",
+        f"     mentorkit report {root} --as-of {MID_YEAR}   (the figures and the follow-up list "
+        "just after the mid-year returns)",
+        f"     mentorkit report {root} --as-of {result.last_day}   (master.xlsx as the demo left "
+        "it)",
     ]  # fmt: skip
     return "\n".join(lines)
 
