@@ -254,3 +254,31 @@ def test_the_ledger_digest_covers_every_table_and_masks_only_what_it_is_told(
     with sqlite3.connect(copy) as db:
         db.execute("UPDATE field_values SET value = value || '.' WHERE value_id = 1")
     assert ledger_digest(copy, ["x"]) != masked
+
+
+def test_a_pair_s_password_protection_is_repeatable_and_says_when_it_cannot_be(
+    demo_year, monkeypatch
+) -> None:
+    import random
+
+    from msoffcrypto.method.container import ecma376_encrypted
+
+    from toolkit.demo.clients import protect_with_password
+    from toolkit.encryption import decrypt
+
+    plain = (demo_year.root / "master.xlsx").read_bytes()
+    at = dt.datetime(2025, 4, 3, 8, tzinfo=dt.timezone.utc)
+    first, pinned = protect_with_password(plain, "Maputo2025", random.Random(1), at)
+    again, _ = protect_with_password(plain, "Maputo2025", random.Random(1), at)
+    assert pinned and first == again
+    assert decrypt(first, [("pair", "Maputo2025")]).data == plain
+
+    # A msoffcrypto-tool whose clock is no longer the name the demo replaces: still
+    # encrypted, said not to be repeatable.
+    class OtherClock(dt.datetime):
+        pass
+
+    monkeypatch.setattr(ecma376_encrypted, "datetime", OtherClock)
+    data, pinned = protect_with_password(plain, "Maputo2025", random.Random(1), at)
+    assert not pinned and data != first
+    assert decrypt(data, [("pair", "Maputo2025")]).data == plain

@@ -28,10 +28,13 @@ def run_stoppable(command: list[str], timeout: float) -> subprocess.CompletedPro
         try:
             out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            if posix:
-                os.killpg(process.pid, signal.SIGKILL)
-            else:
-                process.kill()
+            try:
+                if posix:
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
+            except ProcessLookupError:  # it ended between the timeout and the kill
+                pass
             process.communicate()
             raise
     return subprocess.CompletedProcess(command, process.returncode, out, err)

@@ -8,9 +8,9 @@ Everything here is repeatable for a given seed, so the same seed gives the same 
   header fields to the simulated moment of the save (the compressed data, which is what
   LibreOffice wrote, is kept byte for byte), as if LibreOffice had run on that day. For an
   .xlsx this makes LibreOffice's output identical from run to run (measured with LibreOffice
-  7.4). An .ods still differs: LibreOffice 7.4 writes an .ods's validations and page styles in
-  a different order on each run, so its SHA-256 differs; :mod:`toolkit.demo.digest` says how
-  the demo's ledger digest leaves those bytes out.
+  7.4). An .ods still differs: LibreOffice 7.4 writes some of an .ods's styles (its page
+  styles, and in some runs its validations) in a different order each time, so its SHA-256
+  differs; :mod:`toolkit.demo.digest` says how the demo's ledger digest leaves those bytes out.
 * Encryption draws random salts and keys and writes the current time into the encrypted
   container; the pair's own password protection draws them from the seed and writes the
   simulated moment instead.
@@ -103,11 +103,13 @@ def pin_zip_times(data: bytes, moment: dt.datetime) -> bytes:
 
 def protect_with_password(
     data: bytes, password: str, rng: random.Random, saved_at: dt.datetime
-) -> bytes:
+) -> tuple[bytes, bool]:
     """``data`` encrypted with ``password`` as Excel's "Protect Workbook > Encrypt with
-    Password" does, at ``saved_at``, with the salts and keys drawn from ``rng``."""
-    with _simulated(rng, saved_at):
-        return encrypt(data, password)
+    Password" does, at ``saved_at``, with the salts and keys drawn from ``rng``; and whether
+    they were (False when the installed msoffcrypto-tool no longer has the two names this
+    replaces: the bytes then differ from run to run, like LibreOffice's .ods)."""
+    with _simulated(rng, saved_at) as repeatable:
+        return encrypt(data, password), repeatable
 
 
 def damaged_in_transit(data: bytes) -> bytes:
@@ -116,11 +118,19 @@ def damaged_in_transit(data: bytes) -> bytes:
 
 
 @contextmanager
-def _simulated(rng: random.Random, moment: dt.datetime) -> Iterator[None]:
+def _simulated(rng: random.Random, moment: dt.datetime) -> Iterator[bool]:
     """msoffcrypto-tool's random bytes drawn from ``rng``, and its clock at ``moment``, for
-    the duration (msoffcrypto-tool 5.4: ``_random_buffer`` and the container's ``datetime``)."""
+    the duration (msoffcrypto-tool 5.4 to 6.1: ``_random_buffer`` and the container's
+    ``datetime``). Yields whether it could; nothing is replaced when either name is gone."""
     from msoffcrypto.method import ecma376_agile
     from msoffcrypto.method.container import ecma376_encrypted
+
+    if not (
+        callable(getattr(ecma376_agile, "_random_buffer", None))
+        and getattr(ecma376_encrypted, "datetime", None) is dt.datetime
+    ):
+        yield False
+        return
 
     class _Clock(dt.datetime):
         @classmethod
@@ -132,7 +142,7 @@ def _simulated(rng: random.Random, moment: dt.datetime) -> Iterator[None]:
     ecma376_agile._random_buffer = rng.randbytes  # type: ignore[assignment]
     ecma376_encrypted.datetime = _Clock  # type: ignore[misc]
     try:
-        yield
+        yield True
     finally:
         ecma376_agile._random_buffer = drawn  # type: ignore[assignment]
         ecma376_encrypted.datetime = clock  # type: ignore[misc]

@@ -404,8 +404,12 @@ class _Year:
         if a.who == "mentor":
             name = name.replace(".xlsx", " mentor.xlsx")
         if a.kind == "protected":
-            data = protect_with_password(copy.read_bytes(), "Maputo2025", self.rng, saved_at)
+            data, repeatable = protect_with_password(
+                copy.read_bytes(), "Maputo2025", self.rng, saved_at
+            )
             (inbox / name).write_bytes(data)
+            if not repeatable:
+                self.result.varying.append(hashlib.sha256(data).hexdigest())
             return 1
         if a.kind == "damaged":
             (inbox / name).write_bytes(damaged_in_transit(copy.read_bytes()))
@@ -597,8 +601,8 @@ def where_to_look(result: DemoResult) -> str:
         "  other pairs miss a round or return late as the seed draws.",
         f"Ledger digest: {result.digest}",
         "  (run the demo again with the same --seed into another folder: the same digest"
-        + ("; the .ods LibreOffice writes differs in its bytes each time, so its hash is left "
-           "out)" if result.varying else ")"),
+        + (f"; {len(result.varying)} file(s) differ in their bytes each time, like the .ods "
+           "LibreOffice writes, so their hash is left out)" if result.varying else ")"),
         f"Try: mentorkit sync {root}   (nothing new: the ledger does not change; master.xlsx "
         "is written again, with the figures as of today)",
         f"     mentorkit report {root} --as-of {MID_YEAR}   (the figures and the follow-up list "
