@@ -100,8 +100,9 @@ class Behaviour:
 
     def _agreement(self, f: PairWorkbookFiller, signatures: tuple[str, str]) -> None:
         rng, goals = self.rng, bank("goals", self.lang)
-        f.set("agreement", "goal_1", goals[rng.randrange(3)])
-        f.set("agreement", "goal_2", goals[rng.randrange(3)])
+        first, second = rng.sample(goals, 2)  # two different goals
+        f.set("agreement", "goal_1", first)
+        f.set("agreement", "goal_2", second)
         f.set("agreement", "meeting_mode", self.mode)
         f.set("agreement", "meeting_time", texts()["meeting_times"][self.usual][self.lang])
         f.set("agreement", "confidentiality", "yes")

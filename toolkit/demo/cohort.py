@@ -54,6 +54,10 @@ SECTORS = ("Health", "WASH", "Education", "Nutrition", "Livelihoods", "Protectio
 DOMAINS = ("technical", "evaluation", "data", "communication", "strategy", "leadership")
 SECOND_LANGUAGE = {"en": "fr", "fr": "en", "pt": "en", "es": "en"}
 """The second working language of a bilingual mentor of each country language."""
+MENTEE_OFFICES = (0, 1, 0, 2, 0, 1, 0, 3)
+"""Each mentee's office, by their number in the country: half work in the capital (the
+country's first office), so some offices are large enough for the anonymous report to show
+(3 people or more) and the others are suppressed."""
 CAPACITY = {1: "3"}
 """Mentors' capacities by their number in the country (others: programme.yaml's default, 2)."""
 
@@ -81,7 +85,7 @@ def people() -> list[Row]:
             same_sex = "yes" if (i, c) == (2, 1) else ""
             rows.append((
                 f"{country}-E{i + 1:02d}", name, _email(name), "mentee", country,
-                offices[(i + 1) % len(offices)], SECTORS[(i + 2 * c) % 6],
+                offices[MENTEE_OFFICES[i]], SECTORS[(i + 2 * c) % 6],
                 "mid" if i % 4 == 3 else "junior", lang, sex, "", domains, preferred, "",
                 same_sex,
             ))  # fmt: skip

@@ -375,7 +375,9 @@ def _readme(
         "# Sample workbooks",
         "",
         "These are examples you can open in Excel or LibreOffice without installing mentorkit. "
-        f"They come from `mentorkit demo` with seed {SEED}: {len(pairs)} pairs in "
+        f"They come from `mentorkit demo --seed {SEED} --no-libreoffice` (the files "
+        "LibreOffice re-saves differ from run to run, so they are left out): "
+        f"{len(pairs)} pairs in "
         f"{_and(names)}, in {_and(langs)}, over a {cycle.months}-month cycle starting in "
         f"{start:%B %Y}.",
         "",
