@@ -138,7 +138,7 @@ def test_every_kind_of_odd_file(demo_year) -> None:
     quarantine = demo_year.root / "quarantine"
     assert len(list(quarantine.glob("*.reason.txt"))) == 2
     # Without LibreOffice, the demo says so, and those pairs send Excel files.
-    assert any("LibreOffice, which is not installed here" in line for line in demo_year.said)
+    assert any("LibreOffice, which is not installed here" in line for line in demo_year.progress)
     assert not any(s.file_name.endswith(".ods") for s in submissions)
     receipts = list((demo_year.root / "outbox" / "receipts").glob("receipt_*.xlsx"))
     assert len(receipts) == len(submissions)
@@ -232,7 +232,7 @@ def test_the_last_words_say_where_to_look_and_what_the_year_holds(demo_year) -> 
     assert "master.xlsx" in said and f"{p[year.UNSIGNED]} never signs" in said
     assert f"Ledger digest: {demo_year.digest}" in said
     assert f"Try: mentorkit sync {demo_year.root}" in said
-    progress = "\n".join(demo_year.said)
+    progress = "\n".join(demo_year.progress)
     for step in ("1. Created", "2. mentorkit match", "3. mentorkit build", "mentorkit build "
                  "--refresh", "8. Regenerated master.xlsx"):  # fmt: skip
         assert step in progress
