@@ -165,8 +165,12 @@ def test_workbook_not_returned_after_the_deadline(cohort: Cohort) -> None:
     assert sorted(fired) == [silent, late]  # late's return had not arrived yet
     item = fired[silent]
     assert (item.since, item.days_open) == (D(2026, 4, 14), 1)
-    # The window opens on the quarter's last month, as for the RET indicator.
-    assert item.facts == "Q1 workbook due by 2026-04-14; no return received since 2026-03-01"
+    # The window opens on the quarter's last month, as for the RET indicator; a pair that has
+    # never returned anything is told apart.
+    assert item.facts == (
+        "Q1 workbook due by 2026-04-14; no workbook returned since the pair was created, on "
+        "2026-01-01"
+    )
 
     assert sorted(cohort.fired(D(2026, 4, 21), NOT_RETURNED)) == [silent]  # a late return settles
     # At quarter 2's deadline + 1, one item per pair, naming the latest quarter missed. The
@@ -176,6 +180,7 @@ def test_workbook_not_returned_after_the_deadline(cohort: Cohort) -> None:
     assert sorted(fired) == sorted([silent, on_deadline, late, new])
     assert fired[silent].facts.startswith("Q2 workbook due by 2026-07-14;")
     assert fired[silent].since == D(2026, 7, 14)
+    assert fired[late].facts == "Q2 workbook due by 2026-07-14; no return received since 2026-06-01"
 
 
 def test_satisfaction_of_2_or_less_in_the_latest_rated_quarter(cohort: Cohort) -> None:

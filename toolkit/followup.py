@@ -324,9 +324,11 @@ class _Reader:
         since = first.isoformat()
         if any(since <= at < self.until for at in self.received.get(pair_id, [])):
             return None
+        received = [at for at in self.received.get(pair_id, []) if at < self.until]
         facts = _t(
-            "fact_not_returned", self.lang, quarter=self._quarter(q),
-            date=deadline.isoformat(), start=first.isoformat(),
+            "fact_not_returned" if received else "fact_never_returned", self.lang,
+            quarter=self._quarter(q), date=deadline.isoformat(),
+            start=(first if received else created).isoformat(),
         )  # fmt: skip
         return _Found(pair_id, NOT_RETURNED, facts, deadline)
 
