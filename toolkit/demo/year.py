@@ -155,10 +155,8 @@ class DemoResult:
     """What the demo did, for the CLI to report and the tests to check."""
 
     root: Path
-    build: BuildResult
-    """The first build."""
     builds: list[BuildResult] = field(default_factory=list)
-    """Every build after the first: refreshes and the re-matched pair's."""
+    """Every build: the first, the refreshes and the re-matched pair's."""
     rounds: list[SyncResult] = field(default_factory=list)
     """Every sync, in order."""
     master: MasterResult | None = None
@@ -181,12 +179,14 @@ def run_demo(
     root: Path, *, seed: int = 7, echo: Echo | None = None, libreoffice: bool = True
 ) -> DemoResult:
     """Play the year in ``root`` (which must not hold a programme yet)."""
-    return _Year(root, seed, echo or (lambda _m: None), libreoffice).play()
+    with tempfile.TemporaryDirectory(prefix="mentorkit-demo-") as work:
+        return _Year(root, seed, echo or (lambda _m: None), libreoffice, Path(work)).play()
 
 
 class _Year:
-    def __init__(self, root: Path, seed: int, say: Echo, libreoffice: bool) -> None:
+    def __init__(self, root: Path, seed: int, say: Echo, libreoffice: bool, work: Path) -> None:
         self.root = root
+        self.tmp = work  # the pairs' own copies, and LibreOffice's work
         self.folder = ProgrammeFolder(root)
         self.rng = random.Random(seed)
         self.seed = seed
@@ -203,26 +203,22 @@ class _Year:
         self.pairs: dict[str, SimPair] = {}  # pair code → pair
         self.names = {row[0]: row[1] for row in people()}
         self.kept: dict[str, Path] = {}  # (for the stale copy) the round 1 file as sent
+        self.result = DemoResult(root, libreoffice=self.soffice is not None, progress=self.lines)
 
     # -- the year ------------------------------------------------------------------------
 
     def play(self) -> DemoResult:
         self._create()
-        result = DemoResult(self.root, self._match_and_build())
-        result.libreoffice = self.soffice is not None
-        self.result = result
-        with tempfile.TemporaryDirectory(prefix="mentorkit-demo-") as tmp:
-            self.tmp = Path(tmp)
-            for p in self.pairs.values():
-                self._receive_revision(p, p.copies["mentee"], who=("mentee",))
-            for q, end in enumerate(QUARTER_ENDS, start=1):
-                self._round(q, end)
-                if q == 1:
-                    self._end_and_rematch()
+        self.result.builds.append(self._match_and_build())
+        for p in self.pairs.values():
+            self._receive_revision(p, p.copies["mentee"], who=("mentee",))
+        for q, end in enumerate(QUARTER_ENDS, start=1):
+            self._round(q, end)
+            if q == 1:
+                self._end_and_rematch()
         self._final_outputs()
-        result.digest = ledger_digest(self.folder.ledger, result.varying)
-        result.progress = self.lines
-        return result
+        self.result.digest = ledger_digest(self.folder.ledger, self.result.varying)
+        return self.result
 
     def _create(self) -> None:
         rows = people()
