@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from toolkit.demo import year
 from toolkit.demo.digest import ledger_digest
-from toolkit.demo.texts import bank, texts
+from toolkit.demo.texts import bank, evidence, texts
 from toolkit.followup import follow_up_items
 from toolkit.framework import framework_for
 from toolkit.ledger import Ledger, MatchingStore
@@ -204,15 +204,18 @@ def test_sessions_texts_and_ratings_are_varied_and_in_the_pair_s_language(demo_y
                       if f == "sprint_deliverable")  # fmt: skip
     assert set(sprints) == {"yes", "no"} and sprints["yes"] > 2 * sprints["no"]
     banks = {"discussed": "notes", "actions": "actions", "mentee_progress": "progress",
-             "evidence": "evidence", "goal_1": "goals"}  # fmt: skip
-    seen_languages = set()
+             "goal_1": "goals", "goal_2": "goals"}  # fmt: skip
+    seen_languages, seen_evidence = set(), 0
     for pid, vals in values.items():
         lang = language[pid]
         missed = [m[lang] for m in texts()["missed"].values()]
-        for (_, _, name), text in vals.items():
+        for (_, key, name), text in vals.items():
             if name in banks and text:
                 assert text in bank(banks[name], lang) + missed, (pid, name, text)
                 seen_languages.add(lang)
+            if name == "evidence" and text:  # evidence of the milestone's own domain
+                assert text in evidence(key, lang), (pid, key, text)
+                seen_evidence += 1
             if name == "mentor_observations" and text:
                 assert text in bank("observations", lang) + bank("struggles", lang)
         rows = {r for (t, r, f) in vals if t == "competencies"}
@@ -222,6 +225,10 @@ def test_sessions_texts_and_ratings_are_varied_and_in_the_pair_s_language(demo_y
             given = [int(x) for x in ratings if x]
             assert given == sorted(given), (pid, row, ratings)
     assert seen_languages == {"en", "fr", "es", "pt"}
+    assert seen_evidence >= 48
+    goals = [(vals[("agreement", "", "goal_1")], vals[("agreement", "", "goal_2")])
+             for vals in values.values() if ("agreement", "", "goal_1") in vals]  # fmt: skip
+    assert goals and all(first != second for first, second in goals)
 
 
 def test_the_last_words_say_where_to_look_and_what_the_year_holds(demo_year) -> None:

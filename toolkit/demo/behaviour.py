@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 
 from toolkit.demo.fill import PairWorkbookFiller
-from toolkit.demo.texts import bank, texts
+from toolkit.demo.texts import bank, evidence, texts
 from toolkit.indicators.periods import add_months
 
 ALL_PARTS = frozenset(
@@ -157,7 +157,7 @@ class Behaviour:
             rating = self.rating[code]
             f.set("competencies", f"q{q}", str(rating), code)
             if rating >= 3 and code not in self.evidenced and rng.random() < 0.2:
-                f.set("competencies", "evidence", rng.choice(bank("evidence", self.lang)), code)
+                f.set("competencies", "evidence", rng.choice(evidence(code, self.lang)), code)
                 self.evidenced.add(code)
 
     def _reflection(self, f: PairWorkbookFiller, quarter: str, parts: frozenset[str]) -> None:
