@@ -226,6 +226,9 @@ def test_sessions_texts_and_ratings_are_varied_and_in_the_pair_s_language(demo_y
             assert given == sorted(given), (pid, row, ratings)
     assert seen_languages == {"en", "fr", "es", "pt"}
     assert seen_evidence >= 48
+    for vals in values.values():  # a piece of evidence is shown for one milestone only
+        shown = [v for (t, r, f), v in vals.items() if f == "evidence" and v]
+        assert len(shown) == len(set(shown))
     goals = [(vals[("agreement", "", "goal_1")], vals[("agreement", "", "goal_2")])
              for vals in values.values() if ("agreement", "", "goal_1") in vals]  # fmt: skip
     assert goals and all(first != second for first, second in goals)

@@ -65,6 +65,7 @@ class Behaviour:
         self.rating: dict[str, int] = {}
         """Milestone → its latest rating (ratings never go down)."""
         self.evidenced: set[str] = set()
+        self.shown: set[str] = set()  # the evidence texts already typed
         self.held: dict[int, tuple[dt.date, int]] = {}
         """Month → (date, minutes) of the sessions held."""
         self.quarters: dict[str, tuple[str, int]] = {}
@@ -157,7 +158,12 @@ class Behaviour:
             rating = self.rating[code]
             f.set("competencies", f"q{q}", str(rating), code)
             if rating >= 3 and code not in self.evidenced and rng.random() < 0.2:
-                f.set("competencies", "evidence", rng.choice(evidence(code, self.lang)), code)
+                # Evidence of the milestone's domain, each piece shown for one milestone only.
+                fresh = [t for t in evidence(code, self.lang) if t not in self.shown]
+                if fresh:
+                    shown = rng.choice(fresh)
+                    f.set("competencies", "evidence", shown, code)
+                    self.shown.add(shown)
                 self.evidenced.add(code)
 
     def _reflection(self, f: PairWorkbookFiller, quarter: str, parts: frozenset[str]) -> None:
