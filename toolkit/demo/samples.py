@@ -245,7 +245,8 @@ def choose_samples(root: Path) -> SampleSet:
     review = max(root.glob("review-*.xlsx"))
     samples.append(Sample(
         review.name, review,
-        f"What `mentorkit review` writes for the steering group after the demo's year: "
+        f"What `mentorkit review --as-of {last_return}` writes for the steering group after "
+        "the demo's year: "
         f"{_sheets(review)}, with a Decision column for each recommendation.",
     ))  # fmt: skip
     pictures = picture_samples(lang, programme.default_language)
@@ -377,9 +378,8 @@ def _readme(
         "These are examples you can open in Excel or LibreOffice without installing mentorkit. "
         f"They come from `mentorkit demo --seed {SEED} --no-libreoffice` (the files "
         "LibreOffice re-saves differ from run to run, so they are left out): "
-        f"{len(pairs)} pairs in "
-        f"{_and(names)}, in {_and(langs)}, over a {cycle.months}-month cycle starting in "
-        f"{start:%B %Y}.",
+        f"{_pair_count(pairs)} in {_and(names)}, in {_and(langs)}, over a "
+        f"{cycle.months}-month cycle starting in {start:%B %Y}.",
         "",
         "| file | what it is |",
         "| --- | --- |",
@@ -401,6 +401,14 @@ def _readme(
         "every sheet's values.",
         "",
     ])  # fmt: skip
+
+
+def _pair_count(pairs: dict[str, PairRecord]) -> str:
+    """'48 pairs', or '48 mentees in 49 pairs' when a mentee was re-matched."""
+    mentees = len({p.mentee_id for p in pairs.values()})
+    return f"{len(pairs)} pairs" if mentees == len(pairs) else (
+        f"{mentees} mentees in {len(pairs)} pairs (a mentee whose pair ended was re-matched)"
+    )  # fmt: skip
 
 
 def _and(items: list[str]) -> str:
