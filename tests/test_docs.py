@@ -52,4 +52,4 @@ def test_every_message_code_is_tested() -> None:
 def test_every_message_says_what_to_do() -> None:
     for code, spec in CATALOGUE.items():
         assert spec.todo.endswith("."), code
-        assert re.fullmatch(r"(CFG|FWK|ROS|MAT|FIL|IDN|VAL|SYN|REV|EXP|PIC)\d{3}", code)
+        assert re.fullmatch(r"(CFG|FWK|ROS|MAT|FIL|IDN|VAL|SYN|REV|EXP|PIC|SMP)\d{3}", code)
