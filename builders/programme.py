@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builders.master import MasterResult, write_master
-from builders.pair import PairContext, render_pair_workbook
+from builders.pair import PairContext
+from builders.pair_shapes import PairRenderer
 from builders.roster import EXAMPLE_PAIRS, EXAMPLE_PEOPLE, render_roster_template
 from builders.xlsx import write_atomic
 from toolkit import __version__
@@ -159,6 +160,8 @@ def build_programme(
                 else:
                     result.unchanged_pairs += 1
             current = ledger.current_values() if refresh else {}
+            fingerprint = contract.fingerprint  # a hash of the whole contract: once
+            renderer = PairRenderer(contract, framework, record.secret)
             for i, pair in enumerate(todo, start=1):
                 revision = ledger.latest_revision(pair.pair_id) + 1
                 identity = PairIdentity(
@@ -170,7 +173,7 @@ def build_programme(
                     revision=revision,
                     issued_at=stamp,
                     contract_version=contract.version,
-                    contract_fingerprint=contract.fingerprint,
+                    contract_fingerprint=fingerprint,
                     toolkit_version=__version__,
                     language=pair.language,
                 )
@@ -191,14 +194,14 @@ def build_programme(
                     months=programme.cycle.months,
                     values=values,
                 )
-                data = render_pair_workbook(ctx, contract, framework, record.secret)
+                data = renderer.render(ctx)
                 if programme.confidentiality.encrypt_workbooks if encrypt is None else encrypt:
                     data = encrypt_for_pair(ledger, pair.pair_id, programme, data, stamp)
                 path = folder.outbox / pair_file_name(record.programme_id, pair.pair_id, revision)
                 write_atomic(path, data)
                 ledger.record_revision(
                     pair.pair_id, revision, stamp, path.name, pair.language,
-                    contract.fingerprint, values,
+                    fingerprint, values,
                 )  # fmt: skip
                 result.workbooks.append(
                     BuiltWorkbook(pair.pair_id, revision, pair.language, path, len(data))

@@ -120,19 +120,37 @@ def slim(data: bytes, *, keep_app: bool = False, attachment: bool = False) -> by
     row's first and last column, which Excel and LibreOffice work out themselves). Zopfli
     would save 650 bytes more but costs about 28 ms a workbook, twice XlsxWriter's own time:
     not worth it for 1,000 pairs."""
+    members: list[Member] = []
+    for name, date_time, body in unpack(data):
+        if name == APP_PART and not keep_app:
+            continue
+        if name == "[Content_Types].xml" and not keep_app:
+            body = _APP_OVERRIDE.sub(b"", body)
+        elif name == "_rels/.rels" and not keep_app:
+            body = _APP_RELATION.sub(b"", body)
+        elif attachment and name.startswith("xl/worksheets/"):
+            body = _SPANS.sub(b"", body)
+        members.append((name, date_time, body))
+    return pack(members)
+
+
+Member = tuple[str, tuple[int, int, int, int, int, int], bytes]
+"""One part of a package: its name, its date and time in the zip, its bytes."""
+
+
+def unpack(data: bytes) -> list[Member]:
+    """The parts of a package, in their order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return [(i.filename, i.date_time, src.read(i.filename)) for i in src.infolist()]
+
+
+def pack(members: list[Member]) -> bytes:
+    """A package of these parts, in this order, compressed at the highest level; the same
+    parts always give the same bytes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            if info.filename == APP_PART and not keep_app:
-                continue
-            body = src.read(info.filename)
-            if info.filename == "[Content_Types].xml" and not keep_app:
-                body = _APP_OVERRIDE.sub(b"", body)
-            elif info.filename == "_rels/.rels" and not keep_app:
-                body = _APP_RELATION.sub(b"", body)
-            elif attachment and info.filename.startswith("xl/worksheets/"):
-                body = _SPANS.sub(b"", body)
-            entry = zipfile.ZipInfo(info.filename, info.date_time)
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, date_time, body in members:
+            entry = zipfile.ZipInfo(name, date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0  # the same bytes on every platform
             dst.writestr(entry, body, compresslevel=9)
