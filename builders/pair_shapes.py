@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 
+from builders.drawing_pool import Drawings
 from builders.guide import WIDTHS, guide_note
-from builders.pair import PairContext, render_pair_workbook
+from builders.package import Member, Part, compress, pack, unpack
+from builders.pair import PairContext
 from builders.printable import text_height
-from builders.xlsx import Member, pack, unpack
 from toolkit.contract import Contract
 from toolkit.framework import Framework
 
@@ -42,34 +44,51 @@ _SHARED = re.compile(rb"<si><t(?: [^>]*)?>(.*?)</t></si>", re.S)
 
 
 class PairRenderer:
-    """Renders the pair workbooks of one build, drawing each shape once."""
+    """Renders the pair workbooks of one build, drawing each shape once; what must be drawn
+    in full is drawn by worker processes when there is enough of it (builders.drawing_pool).
+    Use as a context manager."""
 
     def __init__(self, contract: Contract, framework: Framework, secret: str) -> None:
-        self.contract = contract
         self.framework = framework
         self.secret = secret
-        self._shapes: dict[tuple[object, ...], _Shape] = {}
+        self._drawings = Drawings(contract, framework, secret)
+        self._shapes: dict[tuple[object, ...], _Shape | None] = {}
         self.drawn = 0
         """How many workbooks were drawn in full (templates included), for tests and profiling."""
 
+    def __enter__(self) -> PairRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._drawings.close()
+
     def render(self, ctx: PairContext) -> bytes:
         """The pair's workbook as .xlsx bytes, the same as ``render_pair_workbook`` gives."""
-        if not ctx.values:
-            key = _shape_key(ctx)
-            shape = self._shapes.get(key)
-            if shape is None:
-                shape = self._shapes[key] = self._shape(ctx)
-            data = shape.fill(ctx, self.framework, self.secret)
-            if data is not None:
-                return data
-        self.drawn += 1
-        return render_pair_workbook(ctx, self.contract, self.framework, self.secret)
+        return next(self.render_all([ctx]))
 
-    def _shape(self, ctx: PairContext) -> _Shape:
-        template = _placeholders(ctx)
-        self.drawn += 1
-        data = render_pair_workbook(template, self.contract, self.framework, self.secret)
-        return _Shape(template, unpack(data), template.identity.signature(self.secret))
+    def render_all(self, contexts: list[PairContext]) -> Iterator[bytes]:
+        """Each pair's workbook, in order: the same bytes as :meth:`render` gives each."""
+        keys = [None if ctx.values else _shape_key(ctx) for ctx in contexts]
+        new = {k: _placeholders(c) for k, c in zip(keys, contexts, strict=True)
+               if k is not None and k not in self._shapes}  # fmt: skip
+        self.drawn += len(new)
+        for key, data in zip(new, self._drawings.attempt(list(new.values())), strict=True):
+            # A template that cannot be written: its pairs are drawn in full, and the first
+            # fails with the message that names it.
+            template = new[key]
+            self._shapes[key] = None if data is None else _Shape(
+                template, unpack(data), template.identity.signature(self.secret)
+            )  # fmt: skip
+        shapes = [self._shape_for(ctx, k) for k, ctx in zip(keys, contexts, strict=True)]
+        full = [c for c, s in zip(contexts, shapes, strict=True) if s is None]
+        self.drawn += len(full)
+        drawn = self._drawings.draw(full)
+        for ctx, shape in zip(contexts, shapes, strict=True):
+            yield shape.fill(ctx, self.secret) if shape else next(drawn)
+
+    def _shape_for(self, ctx: PairContext, key: tuple[object, ...] | None) -> _Shape | None:
+        shape = self._shapes.get(key) if key is not None else None
+        return shape if shape is not None and shape.fits(ctx, self.framework) else None
 
 
 @dataclasses.dataclass
@@ -79,10 +98,13 @@ class _Shape:
     template: PairContext
     members: list[Member]
     signature: str
+    parts: list[Member | Part] = dataclasses.field(init=False)
+    """The parts as a pair's package takes them: the same for every pair compressed once."""
     literals: set[bytes] = dataclasses.field(init=False)
     note_height: float = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
+        self.parts = [m if m[0] in FILLED_PARTS else compress(m) for m in self.members]
         shared = dict((name, body) for name, _, body in self.members)[FILLED_PARTS[0]]
         # Every string of the template that is not made from a slot: a pair's string equal
         # to one of them would share its place in the table, and the file would differ.
@@ -91,23 +113,26 @@ class _Shape:
         }
         self.note_height = 0.0
 
-    def fill(self, ctx: PairContext, framework: Framework, secret: str) -> bytes | None:
-        """The pair's workbook from this template; None when it may not be the same file."""
-        strings = {_token(k): _slot(ctx, k) for k in SLOTS}
-        if not all(_safe(s) for s in strings.values()) or len(set(strings.values())) < len(SLOTS):
-            return None
-        escaped = {k.encode(): _escape(v).encode() for k, v in strings.items()}
+    def fits(self, ctx: PairContext, framework: Framework) -> bool:
+        """Whether filling this template in gives the very file a full drawing of ``ctx``
+        gives (the checks listed in the module's docstring)."""
+        strings = [_slot(ctx, k) for k in SLOTS]
+        if not all(_safe(s) for s in strings) or len(set(strings)) < len(SLOTS):
+            return False
         note = guide_note(ctx, framework)
-        if any(v in self.literals for v in [*escaped.values(), _escape(note).encode()]):
-            return None
+        if any(_escape(s).encode() in self.literals for s in [*strings, note]):
+            return False
         if not self.note_height:
             self.note_height = _note_height(guide_note(self.template, framework))
-        if _note_height(note) != self.note_height:
-            return None
+        return _note_height(note) == self.note_height
+
+    def fill(self, ctx: PairContext, secret: str) -> bytes:
+        """The pair's workbook from this template (for a context that :meth:`fits`)."""
+        escaped = {_token(k).encode(): _escape(_slot(ctx, k)).encode() for k in SLOTS}
         escaped[self.signature.encode()] = ctx.identity.signature(secret).encode()
         return pack([
-            (name, when, _replace(body, escaped) if name in FILLED_PARTS else body)
-            for name, when, body in self.members
+            (p[0], p[1], _replace(p[2], escaped)) if isinstance(p, tuple) else p
+            for p in self.parts
         ])  # fmt: skip
 
 

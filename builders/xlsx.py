@@ -14,7 +14,6 @@ import os
 import re
 import tempfile
 import warnings
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from builders.package import Member, pack, unpack
 from builders.theme import THEME_XML
 from toolkit import __version__
 from toolkit.errors import WorkbookWriteError
@@ -132,29 +132,6 @@ def slim(data: bytes, *, keep_app: bool = False, attachment: bool = False) -> by
             body = _SPANS.sub(b"", body)
         members.append((name, date_time, body))
     return pack(members)
-
-
-Member = tuple[str, tuple[int, int, int, int, int, int], bytes]
-"""One part of a package: its name, its date and time in the zip, its bytes."""
-
-
-def unpack(data: bytes) -> list[Member]:
-    """The parts of a package, in their order."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        return [(i.filename, i.date_time, src.read(i.filename)) for i in src.infolist()]
-
-
-def pack(members: list[Member]) -> bytes:
-    """A package of these parts, in this order, compressed at the highest level; the same
-    parts always give the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name, date_time, body in members:
-            entry = zipfile.ZipInfo(name, date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0  # the same bytes on every platform
-            dst.writestr(entry, body, compresslevel=9)
-    return out.getvalue()
 
 
 def strict(render: Callable[[], bytes], what: str) -> bytes:

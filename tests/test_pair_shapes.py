@@ -3,11 +3,17 @@ drawing gives, and the pairs whose strings could change the file are drawn in fu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from builders import drawing_pool
 from builders.pair import PairContext, render_pair_workbook
 from builders.pair_shapes import PairRenderer
+from builders.programme import build_programme, create_programme
+from tests.conftest import NOW, PAIRS, PEOPLE, START
 from toolkit.contract import Contract
+from toolkit.errors import WorkbookWriteError
 from toolkit.framework import load_framework
 from toolkit.identity import PairIdentity
 
@@ -64,3 +70,57 @@ def test_values_and_revisions_are_their_own_shapes(contract: Contract) -> None:
     for ctx in (_context(contract, NAMES[0]), second, carried):
         assert renderer.render(ctx) == render_pair_workbook(ctx, contract, framework, "s")
     assert renderer.drawn == 3
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draw in worker processes even the fewest workbooks."""
+    monkeypatch.setattr(drawing_pool, "MIN_DRAWINGS", 1)
+
+
+def test_workers_draw_the_same_files(contract: Contract, pool: None) -> None:
+    """Templates, refreshed workbooks with values and pairs drawn in full, through the workers:
+    the same bytes, in the same order, as drawn one by one in this process."""
+    framework = load_framework()
+    contexts = [_context(contract, row) for row in NAMES + DRAWN]
+    carried = {("agreement", "", "goal_1"): "Learn"}
+    contexts.insert(2, PairContext(**{**vars(contexts[2]), "values": carried}))
+    with PairRenderer(contract, framework, "s") as renderer:
+        drawn = list(renderer.render_all(contexts))
+    assert drawn == [render_pair_workbook(ctx, contract, framework, "s") for ctx in contexts]
+
+
+def test_parallel_build_writes_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small cohort built with workers forced and without any: the same outbox and files."""
+    outboxes = []
+    for least in (1, 10_000):
+        monkeypatch.setattr(drawing_pool, "MIN_DRAWINGS", least)
+        root = tmp_path / f"prog{least}"
+        create_programme(
+            root, programme_id="test", name="Test Programme", cohort="2026-A",
+            start_date=START, people=PEOPLE, pairs=PAIRS, secret="test-secret", now=NOW,
+        )  # fmt: skip
+        build_programme(root, now=NOW, as_of=START)
+        outboxes.append({p.name: p.read_bytes() for p in (root / "outbox").glob("*.xlsx")})
+    assert len(outboxes[0]) == len(PAIRS) and outboxes[0] == outboxes[1]
+
+
+def test_a_worker_that_fails_gives_the_same_error(
+    contract: Contract, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook that cannot be written fails with the same message with or without workers
+    (the forked workers inherit the failing drawing), naming the pair, not a template."""
+
+    def failing(ctx: PairContext, *_: object) -> bytes:
+        raise WorkbookWriteError(f"Could not write the workbook of pair {ctx.identity.pair_id}")
+
+    monkeypatch.setattr(drawing_pool, "render_pair_workbook", failing)
+    contexts = [_context(contract, row) for row in DRAWN]
+    for least in (1, 10_000):
+        monkeypatch.setattr(drawing_pool, "MIN_DRAWINGS", least)
+        renderer = PairRenderer(contract, load_framework(), "s")
+        with renderer, pytest.raises(WorkbookWriteError) as caught:
+            list(renderer.render_all(contexts))
+        assert str(caught.value) == "Could not write the workbook of pair P006"
