@@ -1,32 +1,30 @@
-"""Many pair workbooks at once: each *shape* rendered once, each pair by filling in its slots.
+"""Many pair workbooks at once: each *shape* drawn once, each pair by filling in its slots.
 
 In one build, the workbooks of pairs with the same language, level and revision differ only in
 five strings: the pair code, the mentor's and mentee's ids and names (and what is made from
 them: the signature, the Guide's first paragraph, the document title). XlsxWriter spends about
 25 ms drawing a workbook; :class:`PairRenderer` draws a shape once with a placeholder for each
-of those strings and then, for each pair, puts the pair's strings into the two parts that hold
-them (the shared strings and the document properties) and packs the parts again (about 3 ms).
+of those strings (a :class:`~builders.template.Template`) and then, for each pair, puts the
+pair's strings into the two parts that hold them (the shared strings and the document
+properties) and packs the parts again (about 1 ms).
 
 The result is the same file, byte for byte, as :func:`builders.pair.render_pair_workbook` makes
-for that pair (a test checks it): a shared string's place in the table depends only on the order
-in which strings are first written, so the slots keep their places as long as each of the
-pair's strings is new to the workbook. When that cannot be shown cheaply (a name that is also
+for that pair (tests/test_pair_shapes.py). When that cannot be shown cheaply (a name that is also
 another cell's text, or that needs XML's whitespace or control character escapes, a name long
 enough to change a row's height, values carried into a refreshed workbook), the pair is drawn
-in full instead.
+in full instead, by worker processes when there are many (builders.drawing_pool).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterator
 
 from builders.drawing_pool import Drawings
 from builders.guide import WIDTHS, guide_note
-from builders.package import Member, Part, compress, pack, unpack
 from builders.pair import PairContext
 from builders.printable import text_height
+from builders.template import Template, escape, plain
 from toolkit.contract import Contract
 from toolkit.framework import Framework
 
@@ -38,9 +36,6 @@ FILLED_PARTS = ("xl/sharedStrings.xml", "docProps/core.xml")
 
 SHORT = 60
 """A Start here value longer than this gets a taller row (builders.pair), so a different file."""
-
-_PLAIN = re.compile(r"[^\x00-\x1f\ufffe\uffff]*")
-_SHARED = re.compile(rb"<si><t(?: [^>]*)?>(.*?)</t></si>", re.S)
 
 
 class PairRenderer:
@@ -77,7 +72,7 @@ class PairRenderer:
             # fails with the message that names it.
             template = new[key]
             self._shapes[key] = None if data is None else _Shape(
-                template, unpack(data), template.identity.signature(self.secret)
+                template, data, template.identity.signature(self.secret)
             )  # fmt: skip
         shapes = [self._shape_for(ctx, k) for k, ctx in zip(keys, contexts, strict=True)]
         full = [c for c, s in zip(contexts, shapes, strict=True) if s is None]
@@ -91,49 +86,33 @@ class PairRenderer:
         return shape if shape is not None and shape.fits(ctx, self.framework) else None
 
 
-@dataclasses.dataclass
 class _Shape:
-    """One shape's template: its context with placeholders, its parts, its signature."""
+    """One shape's template, with the context and signature its placeholders came from."""
 
-    template: PairContext
-    members: list[Member]
-    signature: str
-    parts: list[Member | Part] = dataclasses.field(init=False)
-    """The parts as a pair's package takes them: the same for every pair compressed once."""
-    literals: set[bytes] = dataclasses.field(init=False)
-    note_height: float = dataclasses.field(init=False)
-
-    def __post_init__(self) -> None:
-        self.parts = [m if m[0] in FILLED_PARTS else compress(m) for m in self.members]
-        shared = dict((name, body) for name, _, body in self.members)[FILLED_PARTS[0]]
-        # Every string of the template that is not made from a slot: a pair's string equal
-        # to one of them would share its place in the table, and the file would differ.
-        self.literals = {
-            s for s in _SHARED.findall(shared) if not any(_token(k).encode() in s for k in SLOTS)
-        }
+    def __init__(self, template: PairContext, data: bytes, signature: str) -> None:
+        self.context = template
+        self.template = Template(data, FILLED_PARTS, [_token(k) for k in SLOTS])
+        self.signature = signature
         self.note_height = 0.0
 
     def fits(self, ctx: PairContext, framework: Framework) -> bool:
         """Whether filling this template in gives the very file a full drawing of ``ctx``
         gives (the checks listed in the module's docstring)."""
         strings = [_slot(ctx, k) for k in SLOTS]
-        if not all(_safe(s) for s in strings) or len(set(strings)) < len(SLOTS):
+        if not all(plain(s) and len(s) <= SHORT for s in strings):
             return False
         note = guide_note(ctx, framework)
-        if any(_escape(s).encode() in self.literals for s in [*strings, note]):
+        if len(set(strings)) < len(SLOTS) or not all(map(self.template.is_new, [*strings, note])):
             return False
         if not self.note_height:
-            self.note_height = _note_height(guide_note(self.template, framework))
+            self.note_height = _note_height(guide_note(self.context, framework))
         return _note_height(note) == self.note_height
 
     def fill(self, ctx: PairContext, secret: str) -> bytes:
         """The pair's workbook from this template (for a context that :meth:`fits`)."""
-        escaped = {_token(k).encode(): _escape(_slot(ctx, k)).encode() for k in SLOTS}
-        escaped[self.signature.encode()] = ctx.identity.signature(secret).encode()
-        return pack([
-            (p[0], p[1], _replace(p[2], escaped)) if isinstance(p, tuple) else p
-            for p in self.parts
-        ])  # fmt: skip
+        replace = {escape(_token(k)): escape(_slot(ctx, k)) for k in SLOTS}
+        replace[self.signature.encode()] = ctx.identity.signature(secret).encode()
+        return self.template.fill(replace)
 
 
 def _shape_key(ctx: PairContext) -> tuple[object, ...]:
@@ -161,29 +140,6 @@ def _token(slot: str) -> str:
 
 def _slot(ctx: PairContext, slot: str) -> str:
     return getattr(ctx, slot) if slot.endswith("_name") else getattr(ctx.identity, slot)
-
-
-def _safe(text: str) -> bool:
-    """Written by XlsxWriter as itself (XML's three escapes aside) and on a row of the usual
-    height: no leading or trailing white space, no control characters, nothing like XlsxWriter's
-    ``_xHHHH_`` escape, not longer than a Start here row holds."""
-    return (
-        0 < len(text) <= SHORT
-        and text == text.strip()
-        and "_x" not in text
-        and _PLAIN.fullmatch(text) is not None
-    )
-
-
-def _escape(text: str) -> str:
-    """XlsxWriter's escaping of text in an element (not in an attribute)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _replace(body: bytes, strings: dict[bytes, bytes]) -> bytes:
-    for old, new in strings.items():
-        body = body.replace(old, new)
-    return body
 
 
 def _note_height(note: str) -> float:
