@@ -1,0 +1,72 @@
+"""Receipts filled into their shape's template are the very files a full drawing gives, and
+those whose text could change the file are drawn in full."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders import receipt
+from builders.receipt import ReceiptWriter
+from sync.run import FileOutcome
+from toolkit.messages import finding
+
+READ = {"agreement": 4, "competencies": 22, "sessions": 9}
+TAKEN = {"agreement": 4, "competencies": 20, "sessions": 9}
+
+
+def _outcome(name: str, pair: str | None = "P001", **changes: object) -> FileOutcome:
+    facts: dict[str, object] = {
+        "status": "accepted", "sha256": "ab" * 32, "pair_id": pair, "revision": 1,
+        "saved_at": "2026-04-10T09:00:00+00:00", "language": "en",
+        "read_by_sheet": dict(READ), "applied_by_sheet": dict(TAKEN),
+    }  # fmt: skip
+    return FileOutcome(name=name, **(facts | changes))  # type: ignore[arg-type]
+
+
+FILLED = [
+    _outcome("P001.xlsx"),
+    _outcome("Maria & João <copy>.xlsx", "P002", language="pt"),
+    _outcome("P003.xlsx", "P003", read_by_sheet={"sessions": 3}, applied_by_sheet={}),
+    _outcome("P004.xlsx", "P004", saved_at="", revision=2),
+    _outcome("again P001.xlsx", status="duplicate", applied_by_sheet={}),
+    _outcome("P005 late.xlsx", "P005", read_by_sheet={"competencies": 1_234_567}),
+    _outcome(
+        "unknown.xlsx",
+        None,
+        revision=None,
+        status="quarantined",
+        read_by_sheet={},
+        applied_by_sheet={},
+    ),
+]
+"""Receipts filled in: accents and XML escapes, other sheets, counts, results, no date."""
+
+DRAWN = [
+    _outcome(" spaced.xlsx"),  # white space kept with an XML attribute
+    _outcome("File"),  # a label of the receipt itself
+    _outcome("P001 (r1)"),  # the same text as the pair cell
+    _outcome("bell\x07.xlsx"),  # a control character, written as _x0007_
+    _outcome("P006.xlsx", "P006", findings=[finding("VAL001", sheet="Agreement", cell="B9")]),
+]
+"""Receipts drawn in full."""
+
+
+@pytest.mark.parametrize("outcome", FILLED + DRAWN, ids=lambda o: o.name)
+def test_a_filled_receipt_is_the_drawn_one(programme: Path, outcome: FileOutcome) -> None:
+    """The first receipt of a shape makes its template; the next is filled into it."""
+    writer = ReceiptWriter(programme)
+    lang = outcome.language or "en"
+    writer._receipt(_outcome("P999.xlsx", "P999", status=outcome.status), lang)
+    assert writer._receipt(outcome, lang) == writer._draw(outcome, lang)
+    key = receipt._shape_key(outcome, lang, writer.order)
+    assert (key is not None and writer._shapes[key].fits(outcome)) == (outcome in FILLED)
+
+
+def test_receipts_of_one_shape_are_drawn_once(programme: Path) -> None:
+    writer = ReceiptWriter(programme)
+    for i in range(5):
+        writer._receipt(_outcome(f"P{i:03d}.xlsx", f"P{i:03d}"), "en")
+    writer._receipt(_outcome("P001.xlsx", language="fr"), "fr")
+    assert len(writer._shapes) == 2
