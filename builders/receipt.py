@@ -106,18 +106,20 @@ class ReceiptWriter:
     def _receipt(self, outcome: Any, lang: str) -> bytes:
         """The receipt's bytes: filled into its shape's template when it can be the same
         file, drawn in full otherwise (see :class:`_Shape`)."""
-        key = _shape_key(outcome, lang, self.order)
-        if key is not None:
-            shape = self._shapes.get(key)
-            if shape is None:
-                template = _placeholders(outcome, self.order)
-                shape = self._shapes[key] = _Shape(self._draw(template, lang), self.order)
-            if shape.fits(outcome):
-                return shape.fill(outcome)
-        return self._draw(outcome, lang)
+        rows = _finding_rows(outcome, lang)
+        key, texts = _shape(outcome, lang, self.order, rows)
+        shape = self._shapes.get(key)
+        if shape is None:
+            template = _placeholders(outcome, self.order)
+            tokens = [[_token(texts.index(t)) if t else "" for t in cells] for cells in rows]
+            data = self._draw(template, lang, tokens)
+            shape = self._shapes[key] = _Shape(data, self.order, len(texts))
+        if shape.fits(outcome, texts):
+            return shape.fill(outcome, texts)
+        return self._draw(outcome, lang, rows)
 
-    def _draw(self, outcome: Any, lang: str) -> bytes:
-        return strict(lambda: _render(outcome, lang, self.titles, self.order), "a receipt")
+    def _draw(self, outcome: Any, lang: str, rows: list[list[str]]) -> bytes:
+        return strict(lambda: _render(outcome, lang, self.titles, self.order, rows), "a receipt")
 
 
 def receipt_name(sha256: str, file_name: str) -> str:
@@ -126,7 +128,10 @@ def receipt_name(sha256: str, file_name: str) -> str:
     return f"receipt_{sha256[:12]}_{stem.strip('_.') or 'file'}.xlsx"
 
 
-def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -> bytes:
+def _render(
+    outcome: Any, lang: str, titles: dict[str, Any], order: list[str], rows: list[list[str]]
+) -> bytes:
+    """The receipt; ``rows`` are the cells of its findings (:func:`_finding_rows`)."""
     book = Book(_received(outcome.saved_at), title=_T["title"][lang])
     ws = book.wb.add_worksheet(clip(_T["title"][lang], 31))
     ws.set_column(0, 0, 22)
@@ -159,18 +164,15 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
         row += 2
     ws.write_string(row, 0, _T["findings"][lang], book.fmt["bold"])
     row += 1
-    shown = _shown_findings(outcome)
-    if not shown:
+    if not rows:
         ws.write_string(row, 0, _T["none"][lang])
     else:
         for c, key in enumerate(("sheet", "cell", "column", "value", "code", "problem", "todo")):
             ws.write_string(row, c, _T[key][lang], book.fmt["header"])
-        for f in shown:
+        for cells in rows:
             row += 1
-            todo = f.pair_todo_in(lang)
-            cells = [f.sheet, f.cell, f.column, f.value, f.code, f.text_in(lang), todo]
             for c, text in enumerate(cells):
-                ws.write_string(row, c, clip(str(text), 32_000), book.fmt["wrap"])
+                ws.write_string(row, c, text, book.fmt["wrap"])
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     return book.close()
@@ -191,19 +193,26 @@ def _shown_sheets(outcome: Any, order: list[str]) -> list[str]:
     return [c for c in order if c in outcome.read_by_sheet or c in outcome.applied_by_sheet]
 
 
-def _shown_findings(outcome: Any) -> list[Any]:
-    """The findings the sender reads: an accepted file's notes (info) are the coordinator's."""
+def _finding_rows(outcome: Any, lang: str) -> list[list[str]]:
+    """The cells of each finding the sender reads (an accepted file's notes, of severity info,
+    are the coordinator's): sheet, cell, column, value, code, problem, what to do."""
+    accepted = outcome.status == "accepted"
     return [
-        f for f in outcome.findings if f.severity.value != "info" or outcome.status != "accepted"
-    ]
+        [clip(str(text), 32_000) for text in (f.sheet, f.cell, f.column, f.value, f.code,
+                                              f.text_in(lang), f.pair_todo_in(lang))]
+        for f in outcome.findings
+        if f.severity.value != "info" or not accepted
+    ]  # fmt: skip
 
 
 # --- Receipts by shape ---------------------------------------------------------------------
 # A sync writes a receipt for every file, and most say the same thing in the same words:
-# accepted, nothing to check, so many values read and taken from such sheets. Drawing one
-# costs XlsxWriter about 4 ms; each shape (language, result, revision, sheets shown) is drawn
-# once with placeholders, and each receipt is that template with the file's name, pair code,
-# counts and saved-at time put in (see builders.template: the same bytes as a full drawing).
+# accepted, nothing to check, so many values read and taken from such sheets; or already
+# received as such a file. Drawing one costs XlsxWriter about 4 ms; each shape (language,
+# result, revision, sheets shown, findings' codes and which of their texts are empty or the
+# same) is drawn once with placeholders, and each receipt is that template with the file's
+# name, pair code, counts, saved-at time and findings' texts put in (see builders.template:
+# the same bytes as a full drawing).
 
 _NAME = "{{mentorkit:file}}"
 _PAIR = "{{mentorkit:pair}}"
@@ -217,22 +226,23 @@ _FILLED = ("xl/sharedStrings.xml", "docProps/core.xml", "xl/worksheets/sheet1.xm
 class _Shape:
     """One shape of receipt, drawn with placeholders."""
 
-    def __init__(self, data: bytes, order: list[str]) -> None:
-        self.template = Template(data, _FILLED, [_NAME, _PAIR])
+    def __init__(self, data: bytes, order: list[str], texts: int) -> None:
+        tokens = [_NAME, _PAIR, *map(_token, range(texts))]
+        self.template = Template(data, _FILLED, tokens)
         self.order = order
 
-    def fits(self, outcome: Any) -> bool:
-        """Whether the file's name and pair code can take the placeholders' places."""
+    def fits(self, outcome: Any, texts: list[str]) -> bool:
+        """Whether the file's name, pair code and findings' texts can take the placeholders'
+        places: each written as itself, new to the receipt and different from the others."""
         pair = outcome.pair_id or "?"
-        texts = [outcome.name, _pair_text(pair, outcome.revision)]
+        new = [outcome.name, _pair_text(pair, outcome.revision), *texts]
         return (
-            plain(outcome.name)
-            and plain(pair)
-            and texts[0] != texts[1]
-            and all(map(self.template.is_new, texts))
+            all(map(plain, [outcome.name, pair, *texts]))
+            and len(set(new)) == len(new)
+            and all(map(self.template.is_new, new))
         )
 
-    def fill(self, outcome: Any) -> bytes:
+    def fill(self, outcome: Any, texts: list[str]) -> bytes:
         """The receipt of ``outcome`` (one that :meth:`fits`)."""
         replace = {
             escape(_NAME): escape(outcome.name),
@@ -242,21 +252,32 @@ class _Shape:
         for i, (read, taken) in enumerate(_counts(outcome, self.order)):
             replace[number(_COUNT + 2 * i)] = number(read)
             replace[number(_COUNT + 2 * i + 1)] = number(taken)
+        for i, text in enumerate(texts):
+            replace[escape(_token(i))] = escape(text)
         return self.template.fill(replace)
 
 
-def _shape_key(outcome: Any, lang: str, order: list[str]) -> tuple[object, ...] | None:
-    """What a receipt shows but its placeholders; None for one with findings to list."""
-    if _shown_findings(outcome):
-        return None
+def _shape(
+    outcome: Any, lang: str, order: list[str], rows: list[list[str]]
+) -> tuple[tuple[object, ...], list[str]]:
+    """What a receipt shows but its placeholders, and the findings' distinct non-empty texts
+    in the order they are written (each one placeholder)."""
+    texts = list(dict.fromkeys(t for cells in rows for t in cells if t))
+    pattern = tuple(tuple(texts.index(t) if t else -1 for t in cells) for cells in rows)
+    codes = tuple(f.code for f in outcome.findings)
     sheets = tuple(_shown_sheets(outcome, order))
-    return (lang, _result(outcome), outcome.status, outcome.revision, sheets)
+    return (lang, _result(outcome), outcome.status, outcome.revision, sheets, codes,
+            pattern), texts  # fmt: skip
+
+
+def _token(i: int) -> str:
+    return f"{{{{mentorkit:text{i}}}}}"
 
 
 def _placeholders(outcome: Any, order: list[str]) -> Any:
     sheets = _shown_sheets(outcome, order)
     return dataclasses.replace(
-        outcome, name=_NAME, pair_id=_PAIR, saved_at=_SAVED.isoformat(), findings=[],
+        outcome, name=_NAME, pair_id=_PAIR, saved_at=_SAVED.isoformat(),
         read_by_sheet={c: _COUNT + 2 * i for i, c in enumerate(sheets)},
         applied_by_sheet={c: _COUNT + 2 * i + 1 for i, c in enumerate(sheets)},
     )  # fmt: skip

@@ -33,6 +33,22 @@ FILLED = [
     _outcome("again P001.xlsx", status="duplicate", applied_by_sheet={}),
     _outcome("P005 late.xlsx", "P005", read_by_sheet={"competencies": 1_234_567}),
     _outcome(
+        "again P002.xlsx",
+        "P002",
+        status="duplicate",
+        read_by_sheet={},
+        applied_by_sheet={},
+        findings=[finding("FIL005", file="again P002.xlsx", value="P002.xlsx")],
+    ),
+    _outcome(
+        "P006.xlsx",
+        "P006",
+        findings=[
+            finding("VAL001", sheet="Reflexión", cell="B9", column="Goal 1", value="abc & <d>"),
+            finding("VAL001", sheet="Reflexión", cell="C7", column="Minutes", value="ninety"),
+        ],
+    ),
+    _outcome(
         "unknown.xlsx",
         None,
         revision=None,
@@ -41,16 +57,19 @@ FILLED = [
         applied_by_sheet={},
     ),
 ]
-"""Receipts filled in: accents and XML escapes, other sheets, counts, results, no date."""
+"""Receipts filled in: accents and XML escapes, other sheets, counts, results, no date,
+findings (two of one code share their wording and sheet, as a full drawing shares them)."""
 
 DRAWN = [
     _outcome(" spaced.xlsx"),  # white space kept with an XML attribute
     _outcome("File"),  # a label of the receipt itself
     _outcome("P001 (r1)"),  # the same text as the pair cell
     _outcome("bell\x07.xlsx"),  # a control character, written as _x0007_
-    _outcome("P006.xlsx", "P006", findings=[finding("VAL001", sheet="Agreement", cell="B9")]),
+    _outcome("P007.xlsx", "P007", findings=[finding("VAL001", sheet="X", cell="P007.xlsx")]),
+    _outcome("P008.xlsx", "P008", findings=[finding("VAL001", sheet="Agreement", cell="B9")]),
 ]
-"""Receipts drawn in full."""
+"""Receipts drawn in full: a finding's text equal to the file's name, or to a sheet listed
+above it."""
 
 
 @pytest.mark.parametrize("outcome", FILLED + DRAWN, ids=lambda o: o.name)
@@ -59,9 +78,10 @@ def test_a_filled_receipt_is_the_drawn_one(programme: Path, outcome: FileOutcome
     writer = ReceiptWriter(programme)
     lang = outcome.language or "en"
     writer._receipt(_outcome("P999.xlsx", "P999", status=outcome.status), lang)
-    assert writer._receipt(outcome, lang) == writer._draw(outcome, lang)
-    key = receipt._shape_key(outcome, lang, writer.order)
-    assert (key is not None and writer._shapes[key].fits(outcome)) == (outcome in FILLED)
+    rows = receipt._finding_rows(outcome, lang)
+    assert writer._receipt(outcome, lang) == writer._draw(outcome, lang, rows)
+    key, texts = receipt._shape(outcome, lang, writer.order, rows)
+    assert writer._shapes[key].fits(outcome, texts) == (outcome in FILLED)
 
 
 def test_receipts_of_one_shape_are_drawn_once(programme: Path) -> None:
