@@ -24,7 +24,7 @@ from builders.drawing_pool import Drawings
 from builders.guide import WIDTHS, guide_note
 from builders.pair import PairContext
 from builders.printable import text_height
-from builders.template import Template, escape, plain
+from builders.template import MARK, Template, escape, plain
 from toolkit.contract import Contract
 from toolkit.framework import Framework
 
@@ -135,7 +135,7 @@ def _placeholders(ctx: PairContext) -> PairContext:
 
 
 def _token(slot: str) -> str:
-    return f"{{{{mentorkit:{slot}}}}}"
+    return f"{MARK}{slot}}}}}"
 
 
 def _slot(ctx: PairContext, slot: str) -> str:

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from builders.template import Template, escape, number, plain
+from builders.template import MARK, Template, escape, number, plain
 from builders.xlsx import Book, clip, strict, write_atomic
 from toolkit.contract import load_contract
 from toolkit.framework import framework_for
@@ -214,8 +214,8 @@ def _finding_rows(outcome: Any, lang: str) -> list[list[str]]:
 # name, pair code, counts, saved-at time and findings' texts put in (see builders.template:
 # the same bytes as a full drawing).
 
-_NAME = "{{mentorkit:file}}"
-_PAIR = "{{mentorkit:pair}}"
+_NAME = MARK + "file}}"
+_PAIR = MARK + "pair}}"
 _SAVED = dt.datetime(1999, 9, 9, 9, 9, 9)
 """The template's saved-at time, which no receipt has (a pair workbook is from 2025 or later)."""
 _COUNT = 900_000_000
@@ -238,6 +238,7 @@ class _Shape:
         new = [outcome.name, _pair_text(pair, outcome.revision), *texts]
         return (
             all(map(plain, [outcome.name, pair, *texts]))
+            and not any(_iso(_SAVED) in t for t in new)  # replaced in every filled part
             and len(set(new)) == len(new)
             and all(map(self.template.is_new, new))
         )
@@ -271,7 +272,7 @@ def _shape(
 
 
 def _token(i: int) -> str:
-    return f"{{{{mentorkit:text{i}}}}}"
+    return f"{MARK}text{i}}}}}"
 
 
 def _placeholders(outcome: Any, order: list[str]) -> Any:

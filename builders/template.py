@@ -20,6 +20,8 @@ from collections.abc import Collection
 from builders.package import Member, Part, compress, pack, unpack
 
 SHARED_STRINGS = "xl/sharedStrings.xml"
+MARK = "{{mentorkit:"
+"""How every text placeholder begins."""
 
 _PLAIN = re.compile(r"[^\x00-\x1f\ufffe\uffff]*")
 _SHARED = re.compile(rb"<si><t(?: [^>]*)?>(.*?)</t></si>", re.S)
@@ -57,11 +59,13 @@ class Template:
 
 def plain(text: str) -> bool:
     """Written by XlsxWriter as itself, XML's three escapes aside: no leading or trailing
-    white space, no control characters, nothing like XlsxWriter's ``_xHHHH_`` escape."""
+    white space, no control characters, nothing like XlsxWriter's ``_xHHHH_`` escape; and
+    nothing like a placeholder (:data:`MARK`), which a later replacement would change."""
     return (
         text != ""
         and text == text.strip()
         and "_x" not in text
+        and MARK not in text
         and _PLAIN.fullmatch(text) is not None
     )
 

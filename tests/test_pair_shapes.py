@@ -33,6 +33,7 @@ DRAWN = [
     ("P009", "M9", "E9", "_x0041_ Escape", "Awa Sow", "en", "junior"),  # XlsxWriter's escape
     ("P010", "M10", "E10", "A" * 61, "Awa Sow", "en", "junior"),  # a taller Start here row
     ("P011", "M11", "E11", "Mentee", "Mentor", "en", "junior"),  # both are labels in the book
+    ("P012", "M12", "E12", "{{mentorkit:mentee_name}}", "Awa Sow", "en", "junior"),  # a slot
 ]
 """Pairs drawn in full: a filled-in template could not be shown to be the same file."""
 

@@ -67,9 +67,11 @@ DRAWN = [
     _outcome("bell\x07.xlsx"),  # a control character, written as _x0007_
     _outcome("P007.xlsx", "P007", findings=[finding("VAL001", sheet="X", cell="P007.xlsx")]),
     _outcome("P008.xlsx", "P008", findings=[finding("VAL001", sheet="Agreement", cell="B9")]),
+    _outcome("P009.xlsx", "P009", findings=[finding("VAL001", value="{{mentorkit:text1}}")]),
+    _outcome("1999-09-09T09:09:09Z.xlsx"),  # the template's own date
 ]
 """Receipts drawn in full: a finding's text equal to the file's name, or to a sheet listed
-above it."""
+above it, or a text with what the template's placeholders look like."""
 
 
 @pytest.mark.parametrize("outcome", FILLED + DRAWN, ids=lambda o: o.name)
