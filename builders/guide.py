@@ -29,6 +29,25 @@ def guide_title(lang: str) -> str:
     return tr(labels()["sheet_guide"], lang)
 
 
+def guide_note(ctx: PairContext, framework: Framework) -> str:
+    """The paragraph under the Guide's title: who the pair is and the time they commit."""
+    lang = ctx.language
+    label = labels()
+    mentor, mentee = framework.commitment["mentor"], framework.commitment["mentee"]
+    return (
+        tr(label["guide_pair"], lang).format(
+            pair=ctx.identity.pair_id, mentor=ctx.mentor_name, mentee=ctx.mentee_name
+        )
+        + "\n"
+        + tr(label["commitment_line"], lang).format(
+            mentor_month=decimal(mentor.hours_per_month, lang),
+            mentor_cycle=decimal(mentor.hours_per_cycle, lang),
+            mentee_month=decimal(mentee.hours_per_month, lang),
+            mentee_cycle=decimal(mentee.hours_per_cycle, lang),
+        )
+    )
+
+
 def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
     """Add the Guide sheet to a pair workbook being built."""
     lang = ctx.language
@@ -37,15 +56,9 @@ def write_guide(book: Book, ctx: PairContext, framework: Framework) -> None:
     def t(key: str, **facts: object) -> str:
         return tr(label[key], lang).format(**facts)
 
-    mentor, mentee = framework.commitment["mentor"], framework.commitment["mentee"]
     sheet = PrintSheet(
         book, guide_title(lang), WIDTHS, f"{t('guide_title')} · {ctx.programme_name}",
-        t("guide_pair", pair=ctx.identity.pair_id, mentor=ctx.mentor_name,
-          mentee=ctx.mentee_name) + "\n"
-        + t("commitment_line", mentor_month=decimal(mentor.hours_per_month, lang),
-            mentor_cycle=decimal(mentor.hours_per_cycle, lang),
-            mentee_month=decimal(mentee.hours_per_month, lang),
-            mentee_cycle=decimal(mentee.hours_per_cycle, lang)),
+        guide_note(ctx, framework),
     )  # fmt: skip
 
     sheet.section(t("sec_template", minutes=framework.session_minutes))

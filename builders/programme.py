@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builders.master import MasterResult, write_master
-from builders.pair import PairContext, render_pair_workbook
+from builders.pair import PairContext
+from builders.pair_shapes import PairRenderer
 from builders.roster import EXAMPLE_PAIRS, EXAMPLE_PEOPLE, render_roster_template
 from builders.xlsx import write_atomic
 from toolkit import __version__
@@ -159,52 +160,55 @@ def build_programme(
                 else:
                     result.unchanged_pairs += 1
             current = ledger.current_values() if refresh else {}
-            for i, pair in enumerate(todo, start=1):
-                revision = ledger.latest_revision(pair.pair_id) + 1
-                identity = PairIdentity(
-                    programme_id=record.programme_id,
-                    cohort_id=record.cohort_id,
-                    pair_id=pair.pair_id,
-                    mentor_id=pair.mentor_id,
-                    mentee_id=pair.mentee_id,
-                    revision=revision,
-                    issued_at=stamp,
-                    contract_version=contract.version,
-                    contract_fingerprint=contract.fingerprint,
-                    toolkit_version=__version__,
-                    language=pair.language,
-                )
-                # A cell holds at most 32,767 characters; what the workbook shows is what its
-                # revision records, so an untouched return changes nothing.
-                values = {
-                    k: v[:CELL_TEXT_MAX]
-                    for k, v in current.get(pair.pair_id, {}).items()
-                    if v != ""
-                }
-                ctx = PairContext(
-                    identity=identity,
+            fingerprint = contract.fingerprint  # a hash of the whole contract: once
+            contexts = [
+                PairContext(
+                    identity=PairIdentity(
+                        programme_id=record.programme_id,
+                        cohort_id=record.cohort_id,
+                        pair_id=pair.pair_id,
+                        mentor_id=pair.mentor_id,
+                        mentee_id=pair.mentee_id,
+                        revision=ledger.latest_revision(pair.pair_id) + 1,
+                        issued_at=stamp,
+                        contract_version=contract.version,
+                        contract_fingerprint=fingerprint,
+                        toolkit_version=__version__,
+                        language=pair.language,
+                    ),
                     programme_name=programme.programme.name,
                     mentor_name=roster.people[pair.mentor_id].name,
                     mentee_name=roster.people[pair.mentee_id].name,
                     coordinator=f"{programme.coordinator.name} <{programme.coordinator.email}>",
                     level=pair.level,
                     months=programme.cycle.months,
-                    values=values,
+                    # A cell holds at most 32,767 characters; what the workbook shows is what
+                    # its revision records, so an untouched return changes nothing.
+                    values={
+                        k: v[:CELL_TEXT_MAX]
+                        for k, v in current.get(pair.pair_id, {}).items()
+                        if v != ""
+                    },
                 )
-                data = render_pair_workbook(ctx, contract, framework, record.secret)
-                if programme.confidentiality.encrypt_workbooks if encrypt is None else encrypt:
-                    data = encrypt_for_pair(ledger, pair.pair_id, programme, data, stamp)
-                path = folder.outbox / pair_file_name(record.programme_id, pair.pair_id, revision)
-                write_atomic(path, data)
-                ledger.record_revision(
-                    pair.pair_id, revision, stamp, path.name, pair.language,
-                    contract.fingerprint, values,
-                )  # fmt: skip
-                result.workbooks.append(
-                    BuiltWorkbook(pair.pair_id, revision, pair.language, path, len(data))
-                )
-                if progress:
-                    progress(i, len(todo), pair.pair_id)
+                for pair in todo
+            ]
+            with PairRenderer(contract, framework, record.secret) as renderer:
+                rendered = renderer.render_all(contexts)
+                for i, (ctx, data) in enumerate(zip(contexts, rendered, strict=True), start=1):
+                    pair_id, revision = ctx.identity.pair_id, ctx.identity.revision
+                    if programme.confidentiality.encrypt_workbooks if encrypt is None else encrypt:
+                        data = encrypt_for_pair(ledger, pair_id, programme, data, stamp)
+                    path = folder.outbox / pair_file_name(record.programme_id, pair_id, revision)
+                    write_atomic(path, data)
+                    ledger.record_revision(
+                        pair_id, revision, stamp, path.name, ctx.language, fingerprint,
+                        ctx.values,
+                    )  # fmt: skip
+                    result.workbooks.append(
+                        BuiltWorkbook(pair_id, revision, ctx.language, path, len(data))
+                    )
+                    if progress:
+                        progress(i, len(todo), pair_id)
         result.master = write_master(folder, ledger, programme, framework, as_of=as_of, now=moment)
     return result
 

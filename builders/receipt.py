@@ -10,11 +10,13 @@ file's SHA-256 and name, so the same file always gives the same receipt name.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
+from builders.template import MARK, Template, escape, number, plain
 from builders.xlsx import Book, clip, strict, write_atomic
 from toolkit.contract import load_contract
 from toolkit.framework import framework_for
@@ -88,6 +90,7 @@ class ReceiptWriter:
         self.target = folder.outbox / RECEIPTS_FOLDER
         self.written: list[Path] = []
         """The receipts written so far, in order."""
+        self._shapes: dict[tuple[object, ...], _Shape] = {}
 
     def __call__(self, outcome: Any, keep_existing: bool = False) -> Path | None:
         """Write the receipt of ``outcome`` (a ``sync.run.FileOutcome``); with
@@ -96,10 +99,27 @@ class ReceiptWriter:
         if keep_existing and path.is_file():
             return None
         lang = outcome.language or self.programme.default_language
-        data = strict(lambda: _render(outcome, lang, self.titles, self.order), "a receipt")
-        write_atomic(path, data)
+        write_atomic(path, self._receipt(outcome, lang))
         self.written.append(path)
         return path
+
+    def _receipt(self, outcome: Any, lang: str) -> bytes:
+        """The receipt's bytes: filled into its shape's template when it can be the same
+        file, drawn in full otherwise (see :class:`_Shape`)."""
+        rows = _finding_rows(outcome, lang)
+        key, texts = _shape(outcome, lang, self.order, rows)
+        shape = self._shapes.get(key)
+        if shape is None:
+            template = _placeholders(outcome, self.order)
+            tokens = [[_token(texts.index(t)) if t else "" for t in cells] for cells in rows]
+            data = self._draw(template, lang, tokens)
+            shape = self._shapes[key] = _Shape(data, self.order, len(texts))
+        if shape.fits(outcome, texts):
+            return shape.fill(outcome, texts)
+        return self._draw(outcome, lang, rows)
+
+    def _draw(self, outcome: Any, lang: str, rows: list[list[str]]) -> bytes:
+        return strict(lambda: _render(outcome, lang, self.titles, self.order, rows), "a receipt")
 
 
 def receipt_name(sha256: str, file_name: str) -> str:
@@ -108,9 +128,11 @@ def receipt_name(sha256: str, file_name: str) -> str:
     return f"receipt_{sha256[:12]}_{stem.strip('_.') or 'file'}.xlsx"
 
 
-def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -> bytes:
-    received = dt.datetime.fromisoformat(outcome.saved_at) if outcome.saved_at else None
-    book = Book(received or dt.datetime(2000, 1, 1), title=_T["title"][lang])
+def _render(
+    outcome: Any, lang: str, titles: dict[str, Any], order: list[str], rows: list[list[str]]
+) -> bytes:
+    """The receipt; ``rows`` are the cells of its findings (:func:`_finding_rows`)."""
+    book = Book(_received(outcome.saved_at), title=_T["title"][lang])
     ws = book.wb.add_worksheet(clip(_T["title"][lang], 31))
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 14)
@@ -120,10 +142,7 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
     ws.write_string(0, 0, _T["title"][lang], book.fmt["title"])
     facts = [
         ("file", outcome.name),
-        (
-            "pair",
-            f"{outcome.pair_id or '?'}" + (f" (r{outcome.revision})" if outcome.revision else ""),
-        ),
+        ("pair", _pair_text(outcome.pair_id or "?", outcome.revision)),
         ("result", _T[_result(outcome)][lang]),
     ]
     row = 2
@@ -133,7 +152,7 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
         row += 1
     row += 1
     # The sheets in workbook order, each that held or changed something.
-    shown_sheets = [c for c in order if c in outcome.read_by_sheet or c in outcome.applied_by_sheet]
+    shown_sheets = _shown_sheets(outcome, order)
     if shown_sheets:
         for c, key in enumerate(("sheet", "read", "taken")):
             ws.write_string(row, c, _T[key][lang], book.fmt["header"])
@@ -145,20 +164,15 @@ def _render(outcome: Any, lang: str, titles: dict[str, Any], order: list[str]) -
         row += 2
     ws.write_string(row, 0, _T["findings"][lang], book.fmt["bold"])
     row += 1
-    shown = [
-        f for f in outcome.findings if f.severity.value != "info" or outcome.status != "accepted"
-    ]
-    if not shown:
+    if not rows:
         ws.write_string(row, 0, _T["none"][lang])
     else:
         for c, key in enumerate(("sheet", "cell", "column", "value", "code", "problem", "todo")):
             ws.write_string(row, c, _T[key][lang], book.fmt["header"])
-        for f in shown:
+        for cells in rows:
             row += 1
-            todo = f.pair_todo_in(lang)
-            cells = [f.sheet, f.cell, f.column, f.value, f.code, f.text_in(lang), todo]
             for c, text in enumerate(cells):
-                ws.write_string(row, c, clip(str(text), 32_000), book.fmt["wrap"])
+                ws.write_string(row, c, text, book.fmt["wrap"])
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     return book.close()
@@ -173,3 +187,121 @@ def _result(outcome: Any) -> str:
 def receipt_label(key: str, lang: str) -> str:
     """A receipt's label (``pair``, ``result``, ``accepted``, ...) in ``lang``."""
     return _T[key][lang]
+
+
+def _pair_text(pair_id: str, revision: int | None) -> str:
+    return pair_id + (f" (r{revision})" if revision else "")
+
+
+def _shown_sheets(outcome: Any, order: list[str]) -> list[str]:
+    """The sheets in workbook order, each that held or changed something."""
+    return [c for c in order if c in outcome.read_by_sheet or c in outcome.applied_by_sheet]
+
+
+def _finding_rows(outcome: Any, lang: str) -> list[list[str]]:
+    """The cells of each finding the sender reads (an accepted file's notes, of severity info,
+    are the coordinator's): sheet, cell, column, value, code, problem, what to do."""
+    accepted = outcome.status == "accepted"
+    return [
+        [clip(str(text), 32_000) for text in (f.sheet, f.cell, f.column, f.value, f.code,
+                                              f.text_in(lang), f.pair_todo_in(lang))]
+        for f in outcome.findings
+        if f.severity.value != "info" or not accepted
+    ]  # fmt: skip
+
+
+# --- Receipts by shape ---------------------------------------------------------------------
+# A sync writes a receipt for every file, and most say the same thing in the same words:
+# accepted, nothing to check, so many values read and taken from such sheets; or already
+# received as such a file. Drawing one costs XlsxWriter about 4 ms; each shape (language,
+# result, revision, sheets shown, findings' codes and which of their texts are empty or the
+# same) is drawn once with placeholders, and each receipt is that template with the file's
+# name, pair code, counts, saved-at time and findings' texts put in (see builders.template:
+# the same bytes as a full drawing).
+
+_NAME = MARK + "file}}"
+_PAIR = MARK + "pair}}"
+_SAVED = dt.datetime(1999, 9, 9, 9, 9, 9)
+"""The template's saved-at time, which no receipt has (a pair workbook is from 2025 or later)."""
+_COUNT = 900_000_000
+"""The template's counts are this and up: no file has that many values."""
+_FILLED = ("xl/sharedStrings.xml", "docProps/core.xml", "xl/worksheets/sheet1.xml")
+
+
+class _Shape:
+    """One shape of receipt, drawn with placeholders."""
+
+    def __init__(self, data: bytes, order: list[str], texts: int) -> None:
+        tokens = [_NAME, _PAIR, *map(_token, range(texts))]
+        self.template = Template(data, _FILLED, tokens)
+        self.order = order
+
+    def fits(self, outcome: Any, texts: list[str]) -> bool:
+        """Whether the file's name, pair code and findings' texts can take the placeholders'
+        places: each written as itself, new to the receipt and different from the others."""
+        pair = outcome.pair_id or "?"
+        new = [outcome.name, _pair_text(pair, outcome.revision), *texts]
+        return (
+            all(map(plain, [outcome.name, pair, *texts]))
+            and not any(_iso(_SAVED) in t for t in new)  # replaced in every filled part
+            and len(set(new)) == len(new)
+            and all(map(self.template.is_new, new))
+        )
+
+    def fill(self, outcome: Any, texts: list[str]) -> bytes:
+        """The receipt of ``outcome`` (one that :meth:`fits`)."""
+        replace = {
+            escape(_NAME): escape(outcome.name),
+            escape(_PAIR): escape(outcome.pair_id or "?"),
+            _iso(_SAVED).encode(): _iso(_received(outcome.saved_at)).encode(),
+        }
+        for i, (read, taken) in enumerate(_counts(outcome, self.order)):
+            replace[number(_COUNT + 2 * i)] = number(read)
+            replace[number(_COUNT + 2 * i + 1)] = number(taken)
+        for i, text in enumerate(texts):
+            replace[escape(_token(i))] = escape(text)
+        return self.template.fill(replace)
+
+
+def _shape(
+    outcome: Any, lang: str, order: list[str], rows: list[list[str]]
+) -> tuple[tuple[object, ...], list[str]]:
+    """What a receipt shows but its placeholders, and the findings' distinct non-empty texts
+    in the order they are written (each one placeholder)."""
+    texts = list(dict.fromkeys(t for cells in rows for t in cells if t))
+    pattern = tuple(tuple(texts.index(t) if t else -1 for t in cells) for cells in rows)
+    codes = tuple(f.code for f in outcome.findings)
+    sheets = tuple(_shown_sheets(outcome, order))
+    return (lang, _result(outcome), outcome.status, outcome.revision, sheets, codes,
+            pattern), texts  # fmt: skip
+
+
+def _token(i: int) -> str:
+    return f"{MARK}text{i}}}}}"
+
+
+def _placeholders(outcome: Any, order: list[str]) -> Any:
+    sheets = _shown_sheets(outcome, order)
+    return dataclasses.replace(
+        outcome, name=_NAME, pair_id=_PAIR, saved_at=_SAVED.isoformat(),
+        read_by_sheet={c: _COUNT + 2 * i for i, c in enumerate(sheets)},
+        applied_by_sheet={c: _COUNT + 2 * i + 1 for i, c in enumerate(sheets)},
+    )  # fmt: skip
+
+
+def _counts(outcome: Any, order: list[str]) -> list[tuple[int, int]]:
+    """(values read, values taken) of each sheet shown, in the receipt's order."""
+    return [
+        (outcome.read_by_sheet.get(c, 0), outcome.applied_by_sheet.get(c, 0))
+        for c in _shown_sheets(outcome, order)
+    ]
+
+
+def _received(saved_at: str) -> dt.datetime:
+    """The receipt's document date: the file's saved-at time (as :func:`_render` takes it)."""
+    return dt.datetime.fromisoformat(saved_at) if saved_at else dt.datetime(2000, 1, 1)
+
+
+def _iso(moment: dt.datetime) -> str:
+    """A document date as XlsxWriter writes it (builders.xlsx.Book drops the time zone)."""
+    return moment.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%SZ")
