@@ -23,7 +23,7 @@ from toolkit.filesafety import inspect_workbook, read_isolated
 from toolkit.framework import Framework
 from toolkit.messages import Finding, finding
 from toolkit.programme import EMAIL_PATTERN
-from toolkit.text import LANGUAGE_NAMES, LANGUAGES, normalise
+from toolkit.text import LANGUAGE_NAMES, LANGUAGES, and_list, normalise
 
 PEOPLE_SHEET = "People"
 PAIRS_SHEET = "Pairs"
@@ -458,8 +458,7 @@ def _references(
 def _ambiguous(
     column: str, pid: str, ambiguous: dict[str, list[int]], loc: dict[str, Any]
 ) -> Finding:
-    rows = ambiguous[pid]
-    shown = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+    shown = and_list([str(r) for r in ambiguous[pid]])
     return finding("ROS022", column=column, value=pid, rows=shown, **loc)
 
 

@@ -44,6 +44,11 @@ def tr(text: dict[str, str], lang: str) -> str:
     return text.get(lang) or text["en"]
 
 
+def and_list(items: list[str]) -> str:
+    """English enumeration for messages: 'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def missing_languages(text: dict[str, str]) -> list[str]:
     """Languages of :data:`LANGUAGES` that ``text`` lacks."""
     return [lang for lang in LANGUAGES if not text.get(lang)]

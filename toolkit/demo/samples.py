@@ -38,7 +38,7 @@ from toolkit.messages import Finding, finding
 from toolkit.programme import Programme, ProgrammeFolder, load_programme
 from toolkit.report_text import report_text
 from toolkit.roster import read_roster
-from toolkit.text import LANGUAGES
+from toolkit.text import LANGUAGES, and_list
 
 SEED = 7
 ROUND_DAYS = 31
@@ -378,7 +378,7 @@ def _readme(
         "These are examples you can open in Excel or LibreOffice without installing mentorkit. "
         f"They come from `mentorkit demo --seed {SEED} --no-libreoffice` (the files "
         "LibreOffice re-saves differ from run to run, so they are left out): "
-        f"{_pair_count(pairs)} in {_and(names)}, in {_and(langs)}, over a "
+        f"{_pair_count(pairs)} in {and_list(names)}, in {and_list(langs)}, over a "
         f"{cycle.months}-month cycle starting in {start:%B %Y}.",
         "",
         "| file | what it is |",
@@ -409,8 +409,3 @@ def _pair_count(pairs: dict[str, PairRecord]) -> str:
     return f"{len(pairs)} pairs" if mentees == len(pairs) else (
         f"{mentees} mentees in {len(pairs)} pairs (a mentee whose pair ended was re-matched)"
     )  # fmt: skip
-
-
-def _and(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
